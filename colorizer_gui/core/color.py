@@ -1,0 +1,136 @@
+"""sRGB <-> CIE Lab (D65), the one definition the engine and the training code share.
+
+The constants below are the contract: ``training/`` re-implements the same
+formulas in torch from these very constants, and a test keeps both equal.
+All functions take and return float32 arrays with channels last.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = [
+    "D65_WHITE",
+    "LAB_EPSILON",
+    "LAB_KAPPA",
+    "RGB_TO_XYZ",
+    "XYZ_TO_RGB",
+    "gray_to_lab_l",
+    "lab_to_srgb",
+    "lab_l_to_gray",
+    "linear_to_srgb",
+    "srgb_to_lab",
+    "srgb_to_lab_l",
+    "srgb_to_linear",
+    "to_unit_float",
+    "from_unit_float",
+]
+
+FloatArray = npt.NDArray[np.float32]
+
+#: Linear sRGB -> XYZ (D65), IEC 61966-2-1.
+RGB_TO_XYZ = np.array(
+    [
+        [0.412453, 0.357580, 0.180423],
+        [0.212671, 0.715160, 0.072169],
+        [0.019334, 0.119193, 0.950227],
+    ],
+    dtype=np.float64,
+)
+XYZ_TO_RGB = np.linalg.inv(RGB_TO_XYZ)
+#: Reference white (D65, 2 degree observer), the one skimage uses.
+D65_WHITE = np.array([0.95047, 1.0, 1.08883], dtype=np.float64)
+LAB_EPSILON = 216.0 / 24389.0
+LAB_KAPPA = 24389.0 / 27.0
+
+
+def to_unit_float(pixels: npt.NDArray[np.generic]) -> FloatArray:
+    """Scale 8- or 16-bit integer pixels (or floats already in 0..1) to float32 0..1."""
+    if pixels.dtype == np.uint8:
+        return pixels.astype(np.float32) * np.float32(1.0 / 255.0)
+    if pixels.dtype == np.uint16:
+        return pixels.astype(np.float32) * np.float32(1.0 / 65535.0)
+    return pixels.astype(np.float32, copy=False)
+
+
+def from_unit_float(values: FloatArray, bit_depth: int) -> npt.NDArray[np.generic]:
+    """Round float 0..1 values to uint8 or uint16, clipping out-of-gamut values."""
+    if bit_depth not in (8, 16):
+        raise ValueError(f"bit depth must be 8 or 16, not {bit_depth}")
+    top = 255.0 if bit_depth == 8 else 65535.0
+    scaled = np.clip(values, 0.0, 1.0) * np.float32(top) + np.float32(0.5)
+    return scaled.astype(np.uint8 if bit_depth == 8 else np.uint16)
+
+
+def srgb_to_linear(srgb: FloatArray) -> FloatArray:
+    """Undo the sRGB transfer curve."""
+    srgb = srgb.astype(np.float32, copy=False)
+    low = srgb / np.float32(12.92)
+    high = ((srgb + np.float32(0.055)) / np.float32(1.055)) ** np.float32(2.4)
+    return np.where(srgb <= np.float32(0.04045), low, high).astype(np.float32)
+
+
+def linear_to_srgb(linear: FloatArray) -> FloatArray:
+    """Apply the sRGB transfer curve (values are clipped to 0..1 first)."""
+    linear = np.clip(linear, 0.0, 1.0).astype(np.float32, copy=False)
+    low = linear * np.float32(12.92)
+    high = np.float32(1.055) * linear ** np.float32(1.0 / 2.4) - np.float32(0.055)
+    return np.where(linear <= np.float32(0.0031308), low, high).astype(np.float32)
+
+
+def _f(t: FloatArray) -> FloatArray:
+    cube = np.cbrt(t)
+    lin = (np.float32(LAB_KAPPA) * t + np.float32(16.0)) / np.float32(116.0)
+    return np.where(t > np.float32(LAB_EPSILON), cube, lin).astype(np.float32)
+
+
+def _f_inv(f: FloatArray) -> FloatArray:
+    cube = f**3
+    lin = (np.float32(116.0) * f - np.float32(16.0)) / np.float32(LAB_KAPPA)
+    return np.where(cube > np.float32(LAB_EPSILON), cube, lin).astype(np.float32)
+
+
+def srgb_to_lab(rgb: FloatArray) -> FloatArray:
+    """sRGB in 0..1 (..., 3) -> Lab (..., 3) with L in 0..100."""
+    linear = srgb_to_linear(rgb)
+    xyz = linear @ (RGB_TO_XYZ / D65_WHITE[:, None]).T.astype(np.float32)
+    fxyz = _f(xyz)
+    lab = np.empty_like(fxyz)
+    lab[..., 0] = np.float32(116.0) * fxyz[..., 1] - np.float32(16.0)
+    lab[..., 1] = np.float32(500.0) * (fxyz[..., 0] - fxyz[..., 1])
+    lab[..., 2] = np.float32(200.0) * (fxyz[..., 1] - fxyz[..., 2])
+    return lab
+
+
+def lab_to_srgb(lab: FloatArray) -> FloatArray:
+    """Lab (..., 3) -> sRGB in 0..1 (..., 3); out-of-gamut colours are clipped."""
+    lab = lab.astype(np.float32, copy=False)
+    fy = (lab[..., 0] + np.float32(16.0)) / np.float32(116.0)
+    fx = fy + lab[..., 1] / np.float32(500.0)
+    fz = fy - lab[..., 2] / np.float32(200.0)
+    xyz = _f_inv(np.stack([fx, fy, fz], axis=-1))
+    linear = (xyz * D65_WHITE.astype(np.float32)) @ XYZ_TO_RGB.T.astype(np.float32)
+    return linear_to_srgb(linear)
+
+
+def srgb_to_lab_l(rgb: FloatArray) -> FloatArray:
+    """Lab lightness of sRGB colours (..., 3) -> (...): the luminance we colorize from.
+
+    Colour or sepia-toned inputs keep their true luminance (never one channel).
+    """
+    linear = srgb_to_linear(rgb)
+    y = linear @ RGB_TO_XYZ[1].astype(np.float32)
+    return (np.float32(116.0) * _f(y) - np.float32(16.0)).astype(np.float32)
+
+
+def gray_to_lab_l(gray: FloatArray) -> FloatArray:
+    """Lab lightness of sRGB-encoded gray values in 0..1 (R = G = B)."""
+    y = srgb_to_linear(gray)
+    return (np.float32(116.0) * _f(y) - np.float32(16.0)).astype(np.float32)
+
+
+def lab_l_to_gray(lightness: FloatArray) -> FloatArray:
+    """Inverse of :func:`gray_to_lab_l`: the sRGB gray value with that lightness."""
+    fy = (lightness.astype(np.float32) + np.float32(16.0)) / np.float32(116.0)
+    return linear_to_srgb(_f_inv(fy))
