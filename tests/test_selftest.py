@@ -1,0 +1,157 @@
+"""The packaged app's self-test and the entry point's dispatch rule, run from source."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from colorizer_gui import __main__ as entry
+from colorizer_gui import __version__, selftest
+from colorizer_gui.__main__ import Mode, choose_mode
+from tests.support.tiny_models import make_tiny_model
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _run_module(*args: str, env_extra: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m colorizer_gui`` the way the bundle runs its entry script."""
+    env = {key: value for key, value in os.environ.items() if key != "COLORIZER_MODEL"}
+    env.update({"QT_QPA_PLATFORM": "offscreen", **(env_extra or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "colorizer_gui", *args],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_sample_photo_is_bundled_and_small() -> None:
+    sample = selftest.default_sample()
+    assert sample.is_file()
+    assert sample.stat().st_size < 150_000
+
+
+def test_self_test_passes_with_tiny_model(tiny_model: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert selftest.main(["--model", str(tiny_model)]) == 0
+    out = capsys.readouterr().out
+    assert "provider: cpu" in out
+    assert "self-test OK" in out
+    assert "tiny-test-1" in out
+
+
+def test_self_test_finds_model_through_env(
+    tiny_model: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("COLORIZER_MODEL", str(tiny_model))
+    assert selftest.main([]) == 0
+    assert str(tiny_model) in capsys.readouterr().out
+
+
+def test_report_measures_real_colour(tiny_model: Path) -> None:
+    report = selftest.run_self_test(model=tiny_model)
+    assert report.provider == "cpu"
+    assert report.image_size == (640, 274)
+    # the tiny model paints Lab (a, b) = (20, 30) everywhere: chroma 36 where the gamut allows it
+    assert report.mean_chroma > 20.0
+    assert report.luminance_error < selftest.MAX_LUMINANCE_ERROR
+
+
+def test_corrupt_model_fails_with_one_clear_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    broken = tmp_path / "broken.onnx"
+    broken.write_bytes(b"this is not an ONNX model" * 10)
+    assert selftest.main(["--model", str(broken)]) == 1
+    err_lines = capsys.readouterr().err.strip().splitlines()
+    assert len(err_lines) == 1
+    assert err_lines[0].startswith("self-test FAILED: ")
+    assert "broken.onnx" in err_lines[0]
+
+
+def test_missing_model_fails(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert selftest.main(["--model", str(tmp_path / "absent.onnx")]) == 1
+    assert "self-test FAILED: " in capsys.readouterr().err
+
+
+def test_gray_output_fails(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    gray_model = make_tiny_model(tmp_path / "gray.onnx", base_ab=(0.0, 0.0))
+    assert selftest.main(["--model", str(gray_model)]) == 1
+    assert "output is gray" in capsys.readouterr().err
+
+
+def test_changed_luminance_fails() -> None:
+    from colorizer_gui.core import imageio
+
+    pixels = imageio.read_image(selftest.default_sample()).pixels
+    inverted = np.repeat((255 - pixels)[..., None], 3, axis=2)
+    with pytest.raises(selftest.SelfTestFailure, match="luminance changed"):
+        selftest._check_result(pixels, inverted)
+
+
+def test_wrong_shape_fails() -> None:
+    pixels = np.full((8, 10), 128, dtype=np.uint8)
+    with pytest.raises(selftest.SelfTestFailure, match="shape"):
+        selftest._check_result(pixels, np.zeros((8, 9, 3), dtype=np.uint8))
+
+
+# --- dispatch rule of colorizer_gui/__main__.py -------------------------------------------------
+
+
+def test_dispatch_rule(tmp_path: Path) -> None:
+    photo = tmp_path / "photo.jpg"
+    photo.write_bytes(b"x")
+    assert choose_mode([]) is Mode.GUI
+    assert choose_mode([str(photo)]) is Mode.GUI
+    assert choose_mode(["-psn_0_12345"]) is Mode.GUI
+    assert choose_mode(["--self-test"]) is Mode.SELF_TEST
+    assert choose_mode(["--self-test", "--model", "m.onnx"]) is Mode.SELF_TEST
+    assert choose_mode(["batch", str(tmp_path), "-o", str(tmp_path / "out")]) is Mode.CLI
+    assert choose_mode(["--version"]) is Mode.CLI
+    assert choose_mode([str(tmp_path)]) is Mode.CLI  # a folder is a batch, not a file to open
+    assert choose_mode([str(tmp_path / "missing.jpg")]) is Mode.CLI  # the CLI explains the error
+    assert choose_mode([str(photo), str(photo)]) is Mode.CLI
+    assert choose_mode(["--model", str(photo)]) is Mode.CLI  # only --self-test first selects it
+
+
+def test_self_test_through_entry_point_without_qt(tiny_model: Path) -> None:
+    code = (
+        "import sys\n"
+        "from colorizer_gui.__main__ import main\n"
+        f"rc = main(['--self-test', '--model', {str(tiny_model)!r}])\n"
+        "print('qt loaded:', 'PySide6' in sys.modules)\n"
+        "sys.exit(rc)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert "provider: cpu" in done.stdout
+    assert "qt loaded: False" in done.stdout
+
+
+def test_module_entry_runs_self_test(tiny_model: Path) -> None:
+    done = _run_module("--self-test", env_extra={"COLORIZER_MODEL": str(tiny_model)})
+    assert done.returncode == 0, done.stderr
+    assert "self-test OK" in done.stdout
+
+
+def test_module_entry_dispatches_to_cli() -> None:
+    done = _run_module("--version")
+    assert done.returncode == 0, done.stderr
+    assert __version__ in done.stdout + done.stderr
+
+
+@pytest.mark.slow
+def test_module_entry_opens_gui_and_reports_shown_window(tiny_model: Path) -> None:
+    done = _run_module(
+        env_extra={entry.EXIT_AFTER_SHOW_ENV: "1", "COLORIZER_MODEL": str(tiny_model)},
+    )
+    assert done.returncode == 0, done.stderr
+    marker = [line for line in done.stdout.splitlines() if line.startswith(entry.WINDOW_SHOWN_MARKER)]
+    assert len(marker) == 1
+    assert float(marker[0].split()[1]) > 0.0
