@@ -1,0 +1,338 @@
+"""Container-level helpers for imageio: header sniffing, metadata blocks, EXIF orientation.
+
+Parsing the few header bytes ourselves lets the reader check the pixel limit
+before any decoder allocates, and pick up ICC/EXIF without decoding twice.
+"""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from PIL import Image
+
+__all__ = [
+    "EXIF_ORIENTATION",
+    "HeaderInfo",
+    "NeedMoreData",
+    "apply_orientation",
+    "build_exif",
+    "exif_orientation",
+    "icc_matches",
+    "parse_header",
+    "png_with_chunks",
+    "sniff_format",
+    "tiff_text_tags",
+]
+
+EXIF_ORIENTATION = 0x0112
+_EXIF_SOFTWARE = 0x0131
+_EXIF_DESCRIPTION = 0x010E
+_EXIF_IFD = 0x8769
+_EXIF_PIXEL_X = 0xA002
+_EXIF_PIXEL_Y = 0xA003
+#: IFD0 text tags worth carrying into a TIFF output (Make, Model, DateTime, Artist, Copyright).
+_TIFF_TEXT_TAGS = (271, 272, 306, 315, 33432)
+_EXIF_PREFIX = b"Exif\x00\x00"
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+class NeedMoreData(Exception):
+    """The header did not fit in the bytes given; read more of the file and retry."""
+
+
+@dataclass(frozen=True)
+class HeaderInfo:
+    """What the container header says, read without decoding any pixels."""
+
+    format: str
+    width: int
+    height: int
+    components: int | None = None  # JPEG colour components (4 = CMYK/YCCK)
+    png_color_type: int | None = None
+    icc_profile: bytes | None = None
+    exif: bytes | None = None
+    truncated: bool = False
+    animated: bool = False
+
+
+def sniff_format(head: bytes) -> str | None:
+    """Name the container from its magic bytes ("gif", "pdf" included, to refuse them by name)."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head.startswith(_PNG_SIGNATURE):
+        return "png"
+    if head[:4] in (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+"):
+        return "tiff"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "webp"
+    if head.startswith(b"BM"):
+        return "bmp"
+    if head.startswith((b"GIF87a", b"GIF89a")):
+        return "gif"
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    return None
+
+
+def parse_header(data: bytes, fmt: str, *, complete: bool) -> HeaderInfo:
+    """Size and metadata of a JPEG, PNG, WebP or BMP held in ``data``.
+
+    ``complete`` says ``data`` is the whole file; if not, running out of bytes
+    before the size is known raises :class:`NeedMoreData`.
+    """
+    parsers = {"jpeg": _parse_jpeg, "png": _parse_png, "webp": _parse_webp, "bmp": _parse_bmp}
+    try:
+        return parsers[fmt](memoryview(data), complete)
+    except (struct.error, IndexError) as exc:
+        if not complete:
+            raise NeedMoreData from exc
+        raise ValueError(f"the {fmt.upper()} header is damaged") from exc
+
+
+def _parse_jpeg(data: memoryview, complete: bool) -> HeaderInfo:
+    pos, size, components = 2, None, None
+    exif: bytes | None = None
+    icc_chunks: dict[int, bytes] = {}
+    sos = -1
+    n = len(data)
+    while pos < n:
+        if data[pos] != 0xFF:
+            raise ValueError("the JPEG header is damaged (marker expected)")
+        while pos < n and data[pos] == 0xFF:  # fill bytes
+            pos += 1
+        if pos >= n:
+            break
+        marker = data[pos]
+        pos += 1
+        if marker in (0x01, 0xD8) or 0xD0 <= marker <= 0xD7:
+            continue
+        if marker == 0xD9:
+            break
+        if pos + 2 > n:
+            break
+        (length,) = struct.unpack_from(">H", data, pos)
+        segment = data[pos + 2 : pos + length]
+        if len(segment) < length - 2:
+            break
+        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+            height, width = struct.unpack_from(">HH", segment, 1)
+            size, components = (width, height), segment[5]
+        elif marker == 0xE1 and bytes(segment[:6]) == _EXIF_PREFIX and exif is None:
+            exif = bytes(segment)
+        elif marker == 0xE2 and bytes(segment[:12]) == b"ICC_PROFILE\x00":
+            icc_chunks[segment[12]] = bytes(segment[14:])
+        elif marker == 0xDA:
+            sos = pos
+            break
+        pos += length
+    if size is None:
+        if not complete:
+            raise NeedMoreData
+        raise ValueError("the JPEG file has no frame header (damaged or truncated)")
+    if size[0] == 0 or size[1] == 0:
+        raise ValueError("the JPEG header gives a zero image size")
+    icc = b"".join(icc_chunks[k] for k in sorted(icc_chunks)) if icc_chunks else None
+    truncated = complete and (sos < 0 or bytes(data[sos:]).rfind(b"\xff\xd9") < 0)
+    return HeaderInfo(
+        "jpeg", size[0], size[1], components=components, icc_profile=icc, exif=exif, truncated=truncated
+    )
+
+
+def _parse_png(data: memoryview, complete: bool) -> HeaderInfo:
+    if bytes(data[12:16]) != b"IHDR":
+        if len(data) < 16 and not complete:
+            raise NeedMoreData
+        raise ValueError("the PNG header is damaged (no IHDR chunk)")
+    width, height, _depth, color_type = struct.unpack_from(">IIBB", data, 16)
+    if width == 0 or height == 0:
+        raise ValueError("the PNG header gives a zero image size")
+    icc = exif = None
+    pos, seen_end, animated = 8, False, False
+    while pos + 8 <= len(data):
+        length, ctype = struct.unpack_from(">I4s", data, pos)
+        body = data[pos + 8 : pos + 8 + length]
+        if ctype == b"IEND":
+            seen_end = True
+            break
+        if len(body) < length:
+            break
+        if ctype == b"iCCP":
+            name_end = bytes(body[:80]).find(b"\x00")
+            try:
+                icc = zlib.decompress(bytes(body[name_end + 2 :]))
+            except zlib.error:
+                icc = None
+        elif ctype == b"eXIf":
+            exif = _EXIF_PREFIX + bytes(body)
+        elif ctype == b"acTL":
+            animated = True
+        pos += 12 + length
+    return HeaderInfo(
+        "png",
+        width,
+        height,
+        png_color_type=color_type,
+        icc_profile=icc,
+        exif=exif,
+        truncated=complete and not seen_end,
+        animated=animated,
+    )
+
+
+def _parse_webp(data: memoryview, complete: bool) -> HeaderInfo:
+    (riff_size,) = struct.unpack_from("<I", data, 4)
+    pos, size = 12, None
+    icc = exif = None
+    animated = False
+    while pos + 8 <= len(data):
+        fourcc, length = struct.unpack_from("<4sI", data, pos)
+        body = data[pos + 8 : pos + 8 + length]
+        if fourcc == b"VP8X":
+            w = 1 + int.from_bytes(bytes(body[4:7]), "little")
+            h = 1 + int.from_bytes(bytes(body[7:10]), "little")
+            size, animated = (w, h), bool(body[0] & 0x02)
+        elif fourcc == b"VP8 " and size is None:
+            if bytes(body[3:6]) != b"\x9d\x01\x2a":
+                raise ValueError("the WebP header is damaged")
+            w, h = struct.unpack_from("<HH", body, 6)
+            size = (w & 0x3FFF, h & 0x3FFF)
+        elif fourcc == b"VP8L" and size is None:
+            (bits,) = struct.unpack_from("<I", body, 1)
+            size = ((bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1)
+        elif fourcc == b"ICCP":
+            icc = bytes(body)
+        elif fourcc == b"EXIF":
+            raw = bytes(body)
+            exif = raw if raw.startswith(_EXIF_PREFIX) else _EXIF_PREFIX + raw
+        pos += 8 + length + (length & 1)
+    if size is None:
+        if not complete:
+            raise NeedMoreData
+        raise ValueError("the WebP file has no image header (damaged or truncated)")
+    truncated = complete and len(data) < riff_size + 8
+    return HeaderInfo(
+        "webp", size[0], size[1], icc_profile=icc, exif=exif, truncated=truncated, animated=animated
+    )
+
+
+def _parse_bmp(data: memoryview, complete: bool) -> HeaderInfo:
+    (file_size,) = struct.unpack_from("<I", data, 2)
+    (dib_size,) = struct.unpack_from("<I", data, 14)
+    if dib_size == 12:
+        width, height = struct.unpack_from("<HH", data, 18)
+    else:
+        width, height = struct.unpack_from("<ii", data, 18)
+    width, height = abs(width), abs(height)
+    if width == 0 or height == 0:
+        raise ValueError("the BMP header gives a zero image size")
+    truncated = complete and file_size > 0 and len(data) < file_size
+    return HeaderInfo("bmp", width, height, truncated=truncated)
+
+
+def _load_exif(raw: bytes | None) -> Image.Exif | None:
+    if not raw:
+        return None
+    exif = Image.Exif()
+    try:
+        exif.load(raw)
+    except Exception:  # Pillow raises assorted errors on malformed EXIF; it is optional data
+        return None
+    return exif
+
+
+def exif_orientation(raw: bytes | None) -> int:
+    """EXIF orientation 1..8 (1 when absent or out of range)."""
+    exif = _load_exif(raw)
+    value = exif.get(EXIF_ORIENTATION, 1) if exif is not None else 1
+    return value if isinstance(value, int) and 1 <= value <= 8 else 1
+
+
+def apply_orientation(pixels: npt.NDArray[np.generic], orientation: int) -> npt.NDArray[np.generic]:
+    """Turn stored pixels into display pixels for EXIF orientation 1..8 (as ImageOps.exif_transpose)."""
+    a = pixels
+    if orientation == 2:
+        a = a[:, ::-1]
+    elif orientation == 3:
+        a = a[::-1, ::-1]
+    elif orientation == 4:
+        a = a[::-1]
+    elif orientation == 5:
+        a = a.swapaxes(0, 1)
+    elif orientation == 6:
+        a = a.swapaxes(0, 1)[:, ::-1]
+    elif orientation == 7:
+        a = a.swapaxes(0, 1)[::-1, ::-1]
+    elif orientation == 8:
+        a = a.swapaxes(0, 1)[::-1]
+    return np.ascontiguousarray(a)
+
+
+def build_exif(source: bytes | None, *, software: str, description: str, size: tuple[int, int]) -> bytes:
+    """EXIF for an output: the source's tags, orientation 1, our Software/description, true size."""
+    exif = _load_exif(source) or Image.Exif()
+    exif[EXIF_ORIENTATION] = 1
+    exif[_EXIF_SOFTWARE] = software
+    exif[_EXIF_DESCRIPTION] = description
+    try:
+        sub = exif.get_ifd(_EXIF_IFD)
+        if _EXIF_PIXEL_X in sub or _EXIF_PIXEL_Y in sub:
+            sub[_EXIF_PIXEL_X], sub[_EXIF_PIXEL_Y] = size
+        return bytes(exif.tobytes())
+    except Exception:  # an exotic source IFD Pillow cannot rewrite: keep only our own tags
+        fresh = Image.Exif()
+        fresh[EXIF_ORIENTATION] = 1
+        fresh[_EXIF_SOFTWARE] = software
+        fresh[_EXIF_DESCRIPTION] = description
+        return bytes(fresh.tobytes())
+
+
+def tiff_text_tags(source: bytes | None) -> list[tuple[int, str]]:
+    """Descriptive IFD0 text tags of an EXIF block, for writing into a TIFF."""
+    exif = _load_exif(source)
+    if exif is None:
+        return []
+    return [(tag, exif[tag]) for tag in _TIFF_TEXT_TAGS if isinstance(exif.get(tag), str) and exif[tag]]
+
+
+def tiff_tags_to_exif(tags: dict[int, object]) -> bytes | None:
+    """Raw EXIF holding a TIFF's descriptive IFD0 tags, so other formats can carry them."""
+    exif = Image.Exif()
+    for tag in _TIFF_TEXT_TAGS:
+        value = tags.get(tag)
+        if isinstance(value, str) and value:
+            exif[tag] = value
+    return bytes(exif.tobytes()) if len(exif) else None
+
+
+def icc_matches(icc: bytes | None, channels: int) -> bool:
+    """True if an ICC profile's colour space fits the pixels (a gray profile on colour output would lie)."""
+    if not icc or len(icc) < 20:
+        return False
+    space = icc[16:20]
+    return space == (b"GRAY" if channels == 1 else b"RGB ")
+
+
+def _png_chunk(ctype: bytes, body: bytes) -> bytes:
+    return struct.pack(">I", len(body)) + ctype + body + struct.pack(">I", zlib.crc32(ctype + body))
+
+
+def png_with_chunks(png: bytes, *, icc: bytes | None, exif: bytes | None, text: dict[str, str]) -> bytes:
+    """Insert iCCP, eXIf and tEXt chunks right after IHDR of an encoded PNG."""
+    if not png.startswith(_PNG_SIGNATURE) or png[12:16] != b"IHDR":
+        raise ValueError("encoder did not produce a PNG")
+    chunks = []
+    if icc:
+        chunks.append(_png_chunk(b"iCCP", b"ICC Profile\x00\x00" + zlib.compress(icc)))
+    if exif:
+        body = exif[len(_EXIF_PREFIX) :] if exif.startswith(_EXIF_PREFIX) else exif
+        chunks.append(_png_chunk(b"eXIf", body))
+    for key, value in text.items():
+        chunks.append(
+            _png_chunk(b"tEXt", key.encode("latin-1") + b"\x00" + value.encode("latin-1", "replace"))
+        )
+    ihdr_end = 8 + 12 + 13
+    return png[:ihdr_end] + b"".join(chunks) + png[ihdr_end:]

@@ -1,0 +1,582 @@
+"""Read and write photos with their metadata, safely: pixel limit first, atomic writes always.
+
+Reading sniffs the container, checks the pixel count from the header before any
+decoder allocates, decodes (tifffile for TIFF, OpenCV for the rest, Pillow for
+CMYK JPEG), applies EXIF orientation and returns RGB (never BGR) arrays.
+Writing encodes into a hidden temp file in the target folder and renames it
+into place, so a crash, a full disk or a kill never leaves a partial image.
+"""
+
+from __future__ import annotations
+
+import errno
+import io
+import os
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+import tifffile
+from PIL import Image, ImageCms
+
+from colorizer_gui import __version__
+from colorizer_gui.core import _metadata as meta
+from colorizer_gui.core.errors import (
+    ImageReadError,
+    ImageTooLargeError,
+    ImageWriteError,
+    UnsupportedFormatError,
+    UsageError,
+)
+
+__all__ = [
+    "DEFAULT_MAX_PIXELS",
+    "OUTPUT_FORMATS",
+    "SUPPORTED_INPUT_SUFFIXES",
+    "TEMP_MARKER",
+    "ImageMetadata",
+    "LoadedImage",
+    "SaveOptions",
+    "atomic_output",
+    "is_temp_file",
+    "probe_image_size",
+    "read_image",
+    "write_image",
+]
+
+DEFAULT_MAX_PIXELS: int = 300_000_000
+SUPPORTED_INPUT_SUFFIXES: frozenset[str] = frozenset(
+    {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp", ".bmp"}
+)
+OUTPUT_FORMATS: dict[str, str] = {"jpeg": ".jpg", "png": ".png", "tiff": ".tif", "webp": ".webp"}
+_SUFFIX_FORMATS = {
+    ".jpg": "jpeg",
+    ".jpeg": "jpeg",
+    ".png": "png",
+    ".tif": "tiff",
+    ".tiff": "tiff",
+    ".webp": "webp",
+}
+_TIFF_COMPRESSION = {"none": None, "zlib": "zlib", "lzw": "lzw"}
+#: Hidden temp files are named ".<name>.colorizer-tmp-<hex>" so anyone can recognise and clean them.
+TEMP_MARKER = ".colorizer-tmp-"
+SOFTWARE = f"Colorizer {__version__}"
+DESCRIPTION = "Colorized by Colorizer"
+_HEAD_BYTES = 1 << 20
+
+Pixels = npt.NDArray[np.uint8] | npt.NDArray[np.uint16]
+
+
+@dataclass(frozen=True)
+class ImageMetadata:
+    """What travels from the source to the output besides pixels."""
+
+    source_format: str
+    icc_profile: bytes | None = None
+    exif: bytes | None = None
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LoadedImage:
+    """A decoded photo in display orientation; ``pixels`` is gray (H, W) or RGB (H, W, 3)."""
+
+    pixels: np.ndarray
+    alpha: np.ndarray | None
+    bit_depth: int
+    metadata: ImageMetadata
+    path: Path
+
+    @property
+    def is_gray(self) -> bool:
+        return self.pixels.ndim == 2
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """(width, height)."""
+        return int(self.pixels.shape[1]), int(self.pixels.shape[0])
+
+
+@dataclass(frozen=True)
+class SaveOptions:
+    """How to encode an output; ``bit_depth`` None follows the pixels given."""
+
+    format: str | None = None
+    quality: int = 95
+    bit_depth: int | None = None
+    tiff_compression: str = "zlib"
+
+
+@dataclass
+class _Decoded:
+    pixels: np.ndarray
+    alpha: np.ndarray | None
+    icc: bytes | None = None
+    exif: bytes | None = None
+    orientation: int = 1
+    warnings: list[str] = field(default_factory=list)
+
+
+def is_temp_file(path: Path) -> bool:
+    """True for a temp file left by :func:`atomic_output` (e.g. after a kill)."""
+    return path.name.startswith(".") and TEMP_MARKER in path.name
+
+
+def _open_error(path: Path, exc: OSError) -> ImageReadError:
+    if isinstance(exc, PermissionError):
+        return ImageReadError("permission denied: cannot read the file", path=path)
+    if isinstance(exc, FileNotFoundError):
+        return ImageReadError("the file does not exist", path=path)
+    if isinstance(exc, IsADirectoryError):
+        return ImageReadError("this is a folder, not an image file", path=path)
+    return ImageReadError(f"cannot read the file ({exc.strerror or exc})", path=path)
+
+
+def _sniff(path: Path, head: bytes) -> str:
+    if not head:
+        raise ImageReadError("the file is empty (0 bytes)", path=path)
+    fmt = meta.sniff_format(head)
+    if fmt in ("gif", "pdf"):
+        raise UnsupportedFormatError(
+            f"{fmt.upper()} files are not supported; convert to JPEG, PNG, TIFF, WebP or BMP", path=path
+        )
+    if fmt is None:
+        claimed = _SUFFIX_FORMATS.get(path.suffix.lower(), path.suffix.lstrip(".").lower() or "image")
+        raise UnsupportedFormatError(
+            f"not a {claimed.upper()} file (its content is not JPEG, PNG, TIFF, WebP or BMP data)", path=path
+        )
+    return fmt
+
+
+def _header(path: Path, data: bytes, fmt: str, *, complete: bool) -> meta.HeaderInfo | None:
+    """Parse the container header; None when the first bytes were not enough to tell."""
+    try:
+        return meta.parse_header(data, fmt, complete=complete)
+    except meta.NeedMoreData:
+        return None
+    except ValueError as exc:
+        raise ImageReadError(str(exc), path=path) from exc
+
+
+def _check_limit(path: Path, width: int, height: int, max_pixels: int) -> None:
+    if width * height > max_pixels:
+        raise ImageTooLargeError(
+            f"{width}x{height} is {width * height / 1e6:.0f} megapixels, above the limit of "
+            f"{max_pixels / 1e6:.0f} (raise --max-pixels to allow it)",
+            path=path,
+        )
+
+
+def probe_image_size(path: Path) -> tuple[int, int]:
+    """(width, height) from the file header, without decoding pixels.
+
+    Raises
+    ------
+    ImageReadError
+        The file cannot be read or is not a supported image.
+    """
+    path = Path(path)
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(_HEAD_BYTES)
+            fmt = _sniff(path, head)
+            if fmt == "tiff":
+                fh.seek(0)
+                return _tiff_size(path, fh)
+            info = _header(path, head, fmt, complete=len(head) < _HEAD_BYTES)
+            if info is None:
+                info = _header(path, head + fh.read(), fmt, complete=True)
+            assert info is not None  # complete=True never asks for more
+            return info.width, info.height
+    except OSError as exc:
+        raise _open_error(path, exc) from exc
+
+
+def _tiff_size(path: Path, fh: BinaryIO) -> tuple[int, int]:
+    try:
+        with tifffile.TiffFile(fh) as tif:
+            page = tif.pages.first
+            return int(page.imagewidth), int(page.imagelength)
+    except (tifffile.TiffFileError, ValueError, IndexError, KeyError) as exc:
+        raise ImageReadError(f"the TIFF file is damaged ({exc})", path=path) from exc
+
+
+def read_image(path: Path, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> LoadedImage:
+    """Decode one photo into display-oriented RGB or gray pixels plus its metadata.
+
+    Parameters
+    ----------
+    path
+        The image file (JPEG, PNG, TIFF, WebP or BMP, recognised by content).
+    max_pixels
+        Refuse images with more pixels than this, judged from the header before decoding.
+
+    Returns
+    -------
+    LoadedImage
+
+    Raises
+    ------
+    ImageReadError
+        Unreadable, empty, truncated or damaged file.
+    UnsupportedFormatError
+        Not one of the formats above.
+    ImageTooLargeError
+        More than ``max_pixels`` pixels.
+    """
+    path = Path(path)
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(_HEAD_BYTES)
+            fmt = _sniff(path, head)
+            if fmt == "tiff":
+                fh.seek(0)
+                decoded = _read_tiff(path, fh, max_pixels)
+            else:
+                first = _header(path, head, fmt, complete=len(head) < _HEAD_BYTES)
+                if first is not None:  # refuse before reading (let alone decoding) the rest
+                    _check_limit(path, first.width, first.height, max_pixels)
+                data = head + fh.read() if len(head) == _HEAD_BYTES else head
+                info = _header(path, data, fmt, complete=True)
+                assert info is not None
+                _check_limit(path, info.width, info.height, max_pixels)
+                decoded = _read_other(path, data, info)
+    except OSError as exc:
+        raise _open_error(path, exc) from exc
+    except ValueError as exc:
+        raise ImageReadError(str(exc), path=path) from exc
+    pixels = meta.apply_orientation(decoded.pixels, decoded.orientation)
+    alpha = meta.apply_orientation(decoded.alpha, decoded.orientation) if decoded.alpha is not None else None
+    if alpha is not None and alpha.dtype != pixels.dtype:
+        alpha = _convert_depth(alpha, 16 if pixels.dtype == np.uint16 else 8)
+    metadata = ImageMetadata(fmt, decoded.icc, decoded.exif, tuple(decoded.warnings))
+    return LoadedImage(pixels, alpha, 16 if pixels.dtype == np.uint16 else 8, metadata, path)
+
+
+def _read_other(path: Path, data: bytes, info: meta.HeaderInfo) -> _Decoded:
+    name = info.format.upper()
+    if info.truncated:
+        raise ImageReadError(f"the {name} file is truncated (incomplete download or copy?)", path=path)
+    warnings = [f"animated {name}: only the first frame was used"] if info.animated else []
+    if info.format == "jpeg" and info.components == 4:
+        pixels, icc = _read_cmyk_jpeg(path, data, info.icc_profile)
+        warnings.append("CMYK JPEG converted to RGB")
+        return _Decoded(pixels, None, icc, info.exif, meta.exif_orientation(info.exif), warnings)
+    raw = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), cv2.IMREAD_UNCHANGED)
+    if raw is None:
+        raise ImageReadError(f"the {name} data is damaged and could not be decoded", path=path)
+    if raw.dtype not in (np.uint8, np.uint16):
+        raise UnsupportedFormatError(f"{raw.dtype} pixels are not supported (8 or 16 bit only)", path=path)
+    alpha = None
+    if raw.ndim == 3 and raw.shape[2] == 4:
+        alpha = np.ascontiguousarray(raw[:, :, 3])
+        raw = raw[:, :, :3]
+    if raw.ndim == 3 and raw.shape[2] == 1:
+        raw = raw[:, :, 0]
+    if raw.ndim == 3 and info.png_color_type in (0, 4):  # gray PNG that OpenCV expanded to BGR(A)
+        pixels = np.ascontiguousarray(raw[:, :, 0])
+    elif raw.ndim == 3:
+        pixels = cv2.cvtColor(np.ascontiguousarray(raw), cv2.COLOR_BGR2RGB)
+    else:
+        pixels = raw
+    return _Decoded(pixels, alpha, info.icc_profile, info.exif, meta.exif_orientation(info.exif), warnings)
+
+
+def _read_cmyk_jpeg(path: Path, data: bytes, icc: bytes | None) -> tuple[np.ndarray, bytes | None]:
+    """CMYK to sRGB through the embedded profile when there is one, else the plain formula."""
+    try:
+        with Image.open(io.BytesIO(data)) as im:
+            im.load()
+            if icc is not None and icc[16:20] == b"CMYK":
+                try:
+                    src = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+                    rgb = ImageCms.profileToProfile(im, src, ImageCms.createProfile("sRGB"), outputMode="RGB")
+                    if rgb is not None:
+                        return np.asarray(rgb), None
+                except ImageCms.PyCMSError:
+                    pass
+            return np.asarray(im.convert("RGB")), None
+    except (OSError, ValueError) as exc:
+        raise ImageReadError(f"the CMYK JPEG data is damaged ({exc})", path=path) from exc
+
+
+def _read_tiff(path: Path, fh: BinaryIO, max_pixels: int) -> _Decoded:
+    try:
+        with tifffile.TiffFile(fh) as tif:
+            page = tif.pages.first
+            _check_limit(path, int(page.imagewidth), int(page.imagelength), max_pixels)
+            warnings = ["multi-page TIFF: only the first page was used"] if len(tif.pages) > 1 else []
+            arr = page.asarray()
+            tags = {tag.code: tag.value for tag in page.tags.values()}
+            photometric = int(page.photometric)
+            extrasamples = tuple(int(x) for x in (page.extrasamples or ()))
+            planar = int(page.planarconfig)
+            bits = int(page.bitspersample)
+            colormap = page.colormap
+    except ImageReadError:
+        raise
+    except KeyError as exc:  # tifffile names a missing codec this way
+        raise UnsupportedFormatError(f"TIFF compression not supported ({exc})", path=path) from exc
+    except (tifffile.TiffFileError, ValueError, IndexError, RuntimeError, EOFError) as exc:
+        raise ImageReadError(f"the TIFF file is damaged or truncated ({exc})", path=path) from exc
+    if planar == 2 and arr.ndim == 3 and arr.shape[0] < arr.shape[-1]:
+        arr = np.moveaxis(arr, 0, -1)
+    pixels, alpha = _tiff_pixels(path, arr, photometric, extrasamples, bits, colormap, warnings)
+    icc = tags.get(34675)
+    icc_bytes = bytes(icc) if isinstance(icc, (bytes, bytearray, np.ndarray, tuple)) else None
+    if photometric == 5:
+        icc_bytes = None
+    orientation = tags.get(274, 1)
+    orientation = int(orientation) if isinstance(orientation, int) and 1 <= int(orientation) <= 8 else 1
+    return _Decoded(pixels, alpha, icc_bytes, meta.tiff_tags_to_exif(tags), orientation, warnings)
+
+
+def _tiff_pixels(
+    path: Path,
+    arr: np.ndarray,
+    photometric: int,
+    extrasamples: tuple[int, ...],
+    bits: int,
+    colormap: np.ndarray | None,
+    warnings: list[str],
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Map TIFF photometric interpretations onto gray/RGB + alpha, 8 or 16 bit."""
+    if arr.dtype == np.bool_:
+        arr = arr.astype(np.uint8) * np.uint8(255)
+    if arr.dtype not in (np.uint8, np.uint16):
+        raise UnsupportedFormatError(
+            f"{arr.dtype} TIFF samples are not supported; save the scan as 8 or 16 bit", path=path
+        )
+    if arr.dtype == np.uint16 and 8 < bits < 16:  # e.g. 12-bit scans: stretch to the full range
+        arr = (arr.astype(np.float32) * (65535.0 / (2**bits - 1))).round().clip(0, 65535).astype(np.uint16)
+    if photometric == 3 and colormap is not None:  # palette
+        lut = np.asarray(colormap)
+        lut = (lut // 257).astype(np.uint8) if arr.dtype == np.uint8 or lut.max() <= 255 * 257 else lut
+        return np.ascontiguousarray(lut[:, arr].transpose(1, 2, 0)), None
+    if arr.ndim == 2:
+        return (np.iinfo(arr.dtype).max - arr if photometric == 0 else arr), None
+    base = {0: 1, 1: 1, 2: 3, 5: 4, 6: 3}.get(photometric)
+    if base is None or arr.ndim != 3 or arr.shape[2] < base:
+        raise UnsupportedFormatError(
+            f"TIFF photometric interpretation {photometric} is not supported", path=path
+        )
+    alpha = None
+    if arr.shape[2] > base and extrasamples and extrasamples[0] in (1, 2):
+        alpha = np.ascontiguousarray(arr[:, :, base])
+    if photometric in (0, 1):
+        gray = arr[:, :, 0]
+        return np.ascontiguousarray(np.iinfo(arr.dtype).max - gray if photometric == 0 else gray), alpha
+    if photometric == 5:  # CMYK without colour management
+        top = float(np.iinfo(arr.dtype).max)
+        cmyk = arr[:, :, :4].astype(np.float32) / top
+        rgb = (1.0 - cmyk[:, :, :3]) * (1.0 - cmyk[:, :, 3:4]) * top
+        warnings.append("CMYK TIFF converted to RGB without its colour profile")
+        return rgb.round().astype(arr.dtype), alpha
+    return np.ascontiguousarray(arr[:, :, :3]), alpha
+
+
+def _convert_depth(pixels: np.ndarray, bit_depth: int) -> np.ndarray:
+    if bit_depth == 8 and pixels.dtype == np.uint16:
+        return ((pixels.astype(np.uint32) + 128) // 257).astype(np.uint8)
+    if bit_depth == 16 and pixels.dtype == np.uint8:
+        return pixels.astype(np.uint16) * np.uint16(257)
+    return pixels
+
+
+@contextmanager
+def atomic_output(path: Path) -> Iterator[Path]:
+    """Yield a hidden temp path next to ``path``; it replaces ``path`` only if the block succeeds.
+
+    The temp file is created empty (so its folder is known to be writable) and
+    removed again on any error, including KeyboardInterrupt.
+    """
+    path = Path(path)
+    for _ in range(100):
+        tmp = path.parent / f".{path.name}{TEMP_MARKER}{secrets.token_hex(4)}"
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            break
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise ImageWriteError(_write_reason(exc, path), path=path) from exc
+    else:
+        raise ImageWriteError("could not create a temporary file", path=path)
+    os.close(fd)
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _write_reason(exc: OSError, path: Path) -> str:
+    folder = path.parent
+    if exc.errno == errno.ENOSPC:
+        return "the disk is full"
+    if exc.errno == errno.EROFS:
+        return f"{folder} is on a read-only file system"
+    if isinstance(exc, PermissionError):
+        return f"permission denied: cannot write into {folder}"
+    if isinstance(exc, (FileNotFoundError, NotADirectoryError)):
+        return f"the output folder {folder} does not exist or is not a folder"
+    return f"cannot write the file ({exc.strerror or exc})"
+
+
+def _output_format(path: Path, options: SaveOptions) -> str:
+    fmt = options.format or _SUFFIX_FORMATS.get(path.suffix.lower())
+    if fmt not in OUTPUT_FORMATS:
+        raise UsageError(
+            f"cannot write {fmt or path.suffix or 'files without a suffix'}; choose one of "
+            + ", ".join(OUTPUT_FORMATS),
+            path=path,
+        )
+    if options.tiff_compression not in _TIFF_COMPRESSION:
+        raise UsageError(f"unknown TIFF compression {options.tiff_compression!r}; use none, zlib or lzw")
+    if not 1 <= options.quality <= 100:
+        raise UsageError(f"quality must be 1..100, not {options.quality}")
+    if options.bit_depth not in (None, 8, 16):
+        raise UsageError(f"bit depth must be 8 or 16, not {options.bit_depth}")
+    return fmt
+
+
+def write_image(
+    path: Path,
+    rgb: np.ndarray,
+    *,
+    alpha: np.ndarray | None = None,
+    metadata: ImageMetadata | None = None,
+    options: SaveOptions = SaveOptions(),
+) -> None:
+    """Encode ``rgb`` (gray (H, W) or RGB (H, W, 3)) to ``path`` atomically, tagged as colorized.
+
+    ICC and EXIF from ``metadata`` are kept where the format can hold them
+    (orientation reset to 1, since pixels are already display-oriented); an ICC
+    profile whose colour space no longer fits the pixels is dropped.
+
+    Raises
+    ------
+    ImageWriteError
+        The file could not be written; no partial file is left.
+    UsageError
+        Unknown format, quality or bit depth.
+    """
+    path = Path(path)
+    fmt = _output_format(path, options)
+    if (
+        rgb.ndim not in (2, 3)
+        or (rgb.ndim == 3 and rgb.shape[2] != 3)
+        or rgb.dtype not in (np.uint8, np.uint16)
+    ):
+        raise UsageError(f"pixels must be uint8/uint16 (H, W) or (H, W, 3), got {rgb.dtype} {rgb.shape}")
+    depth = 8 if fmt in ("jpeg", "webp") else (options.bit_depth or (16 if rgb.dtype == np.uint16 else 8))
+    pixels = _convert_depth(rgb, depth)
+    if alpha is not None:
+        alpha = _convert_depth(alpha, depth)
+    metadata = metadata or ImageMetadata(source_format=fmt)
+    channels = 1 if pixels.ndim == 2 else 3
+    icc = metadata.icc_profile if meta.icc_matches(metadata.icc_profile, channels) else None
+    try:
+        with atomic_output(path) as tmp, open(tmp, "wb") as fh:
+            _encode_to(fh, fmt, pixels, alpha, icc, metadata.exif, options)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except ImageWriteError:
+        raise
+    except OSError as exc:
+        raise ImageWriteError(_write_reason(exc, path), path=path) from exc
+
+
+def _encode_to(
+    fh: BinaryIO,
+    fmt: str,
+    pixels: np.ndarray,
+    alpha: np.ndarray | None,
+    icc: bytes | None,
+    exif_src: bytes | None,
+    options: SaveOptions,
+) -> None:
+    """Write the encoded image into an open file (the one place that touches encoders)."""
+    h, w = pixels.shape[:2]
+    exif = meta.build_exif(exif_src, software=SOFTWARE, description=DESCRIPTION, size=(w, h))
+    if fmt == "png":
+        _write_png(fh, pixels, alpha, icc, exif)
+    elif fmt == "tiff":
+        _write_tiff(fh, pixels, alpha, icc, exif_src, options.tiff_compression)
+    else:
+        im = _to_pil(pixels, alpha if fmt == "webp" else None, webp=fmt == "webp")
+        kwargs: dict[str, object] = {"quality": options.quality, "exif": exif}
+        if icc:
+            kwargs["icc_profile"] = icc
+        im.save(fh, "JPEG" if fmt == "jpeg" else "WEBP", **kwargs)
+
+
+def _to_pil(pixels: np.ndarray, alpha: np.ndarray | None, *, webp: bool) -> Image.Image:
+    if pixels.ndim == 2 and (webp or alpha is not None):
+        pixels = np.repeat(pixels[:, :, None], 3, axis=2)
+    if alpha is not None:
+        return Image.fromarray(np.dstack([pixels, alpha]), "RGBA")
+    return Image.fromarray(pixels, "L" if pixels.ndim == 2 else "RGB")
+
+
+def _write_png(
+    fh: BinaryIO, pixels: np.ndarray, alpha: np.ndarray | None, icc: bytes | None, exif: bytes
+) -> None:
+    if pixels.ndim == 2 and alpha is not None:
+        pixels = np.repeat(pixels[:, :, None], 3, axis=2)
+    if pixels.ndim == 3:
+        code = cv2.COLOR_RGB2BGR if alpha is None else cv2.COLOR_RGB2BGRA
+        bgr = cv2.cvtColor(np.ascontiguousarray(pixels), code)
+        if alpha is not None:
+            bgr[:, :, 3] = alpha
+    else:
+        bgr = pixels
+    ok, buf = cv2.imencode(".png", bgr, [cv2.IMWRITE_PNG_COMPRESSION, 3])
+    if not ok:
+        raise OSError(errno.EIO, "the PNG encoder failed")
+    text = {"Software": SOFTWARE, "Description": DESCRIPTION}
+    fh.write(meta.png_with_chunks(buf.tobytes(), icc=icc, exif=exif, text=text))
+
+
+def _write_tiff(
+    fh: BinaryIO,
+    pixels: np.ndarray,
+    alpha: np.ndarray | None,
+    icc: bytes | None,
+    exif_src: bytes | None,
+    compression: str,
+) -> None:
+    data = pixels if alpha is None else np.dstack([pixels, alpha])
+    extratags = [(code, "s", 0, value, True) for code, value in meta.tiff_text_tags(exif_src)]
+    codec = _TIFF_COMPRESSION[compression]
+    try:
+        tifffile.imwrite(
+            fh,
+            data,
+            photometric="minisblack" if pixels.ndim == 2 else "rgb",
+            extrasamples=("unassalpha",) if alpha is not None else None,
+            compression=codec,
+            predictor=codec is not None and _has_imagecodecs(),
+            software=SOFTWARE,
+            description=DESCRIPTION,
+            metadata=None,
+            iccprofile=icc,
+            extratags=extratags,
+        )
+    except KeyError as exc:
+        raise UsageError(f"TIFF {compression} compression needs the imagecodecs package; use zlib") from exc
+
+
+def _has_imagecodecs() -> bool:
+    try:
+        import imagecodecs  # noqa: F401
+    except ImportError:
+        return False
+    return True
