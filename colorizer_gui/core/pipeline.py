@@ -1,0 +1,345 @@
+"""Colorize a photo: predict chroma at the model's working size, apply it at full resolution.
+
+The model only ever sees a small copy (long side = working size), so its cost
+does not grow with the scan. The photo's own lightness is kept at full
+resolution: the predicted chroma is upsampled onto it, strip by strip, so a
+100-megapixel 16-bit scan needs only the input, the output and a few
+strip-sized float buffers.
+
+Upsampling is edge-aware by default: a fast guided filter fits, at working
+size, chroma as a local linear function of lightness and evaluates that
+function on the full-resolution lightness. Colour edges then follow the real
+edges of the photo instead of the blurry working-size ones. Every output row is
+computed from the small coefficient maps alone, so strips have no seams.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+from colorizer_gui.core import color, contract
+from colorizer_gui.core.hints import Hints, rasterize_hints
+
+if TYPE_CHECKING:
+    from colorizer_gui.core.session import ColorizerSession
+
+__all__ = [
+    "ChromaPrediction",
+    "ColorizeOptions",
+    "apply_chroma",
+    "colorize",
+    "luminance",
+    "predict_chroma",
+    "preview_rgb",
+]
+
+FloatArray = npt.NDArray[np.float32]
+
+#: Guided-filter regulariser on L/100: lightness steps well above ~4 L units count as edges.
+_GUIDE_EPS = 2e-3
+#: Guided-filter window radius per working-size pixel of the long side (384 -> radius 3).
+_GUIDE_RADIUS_PER_PIXEL = 1.0 / 128.0
+
+
+@dataclass(frozen=True)
+class ColorizeOptions:
+    """How to colorize: working size override, strip height, edge-aware upsampling."""
+
+    working_size: int | None = None
+    strip_rows: int = 256
+    edge_aware: bool = True
+
+
+@dataclass(frozen=True)
+class ChromaPrediction:
+    """The model's answer for one photo, small enough to keep for previews.
+
+    ``ab`` is float32 (2, h, w) Lab chroma at the working content size (padding
+    cropped), ``image_size`` the full image's (width, height), and ``lightness``
+    the float32 (h, w) working-size L the model saw.
+    """
+
+    ab: FloatArray
+    image_size: tuple[int, int]
+    lightness: FloatArray
+
+
+# --------------------------------------------------------------------------- lightness
+
+
+def _check_pixels(pixels: np.ndarray) -> np.ndarray:
+    """Gray (H, W) or RGB (H, W, 3) uint8/uint16; (H, W, 1) is treated as gray."""
+    if pixels.dtype not in (np.uint8, np.uint16):
+        raise ValueError(f"pixels must be uint8 or uint16, not {pixels.dtype}")
+    if pixels.ndim == 3 and pixels.shape[2] == 1:
+        pixels = pixels[:, :, 0]
+    if pixels.ndim not in (2, 3) or (pixels.ndim == 3 and pixels.shape[2] != 3):
+        raise ValueError(f"pixels must be (H, W) or (H, W, 3), not {pixels.shape}")
+    if pixels.shape[0] < 1 or pixels.shape[1] < 1:
+        raise ValueError("the image has no pixels")
+    return pixels
+
+
+@functools.lru_cache(maxsize=2)
+def _gray_lut(dtype: type[np.generic]) -> FloatArray:
+    """Lab L of every gray level, so full-resolution L of a gray scan is one table lookup."""
+    levels = 256 if dtype is np.uint8 else 65536
+    values = np.arange(levels, dtype=np.float32) / np.float32(levels - 1)
+    return color.gray_to_lab_l(values)
+
+
+def _lightness(pixels: np.ndarray) -> FloatArray:
+    """Lab L of a (strip of a) validated image, float32 (rows, W)."""
+    if pixels.ndim == 2:
+        return _gray_lut(pixels.dtype.type)[pixels]
+    red, green, blue = pixels[..., 0], pixels[..., 1], pixels[..., 2]
+    if np.array_equal(red, green) and np.array_equal(green, blue):
+        # Gray stored as RGB: the exact gray path, so it round-trips like a gray file.
+        return _gray_lut(pixels.dtype.type)[red]
+    return color.srgb_to_lab_l(color.to_unit_float(pixels))
+
+
+def luminance(pixels: np.ndarray, *, strip_rows: int = 256) -> FloatArray:
+    """Full-resolution Lab L, float32 (H, W); colour or sepia input gives its true luminance.
+
+    The pipeline itself never calls this on a whole image (it works in strips);
+    it is here for callers that need the full plane, such as previews and tests.
+
+    Parameters
+    ----------
+    pixels : uint8 or uint16 array, (H, W) or (H, W, 3) RGB
+    strip_rows : int
+        Rows converted at a time, to bound temporary memory.
+
+    Returns
+    -------
+    float32 (H, W), L in 0..100.
+    """
+    pixels = _check_pixels(pixels)
+    out = np.empty(pixels.shape[:2], dtype=np.float32)
+    step = max(1, strip_rows)
+    for y0 in range(0, pixels.shape[0], step):
+        out[y0 : y0 + step] = _lightness(pixels[y0 : y0 + step])
+    return out
+
+
+_NEUTRAL_STEPS = 8192
+
+
+@functools.lru_cache(maxsize=1)
+def _neutral_axis() -> FloatArray:
+    """Lab a, b of exact sRGB grays as a (steps + 1, 2) table over L = 0..100.
+
+    The shared sRGB matrix and the D65 white differ in the 5th digit, so Lab
+    a = b = 0 is not exactly gray (up to 2 codes off at 16 bit). Adding this
+    offset (at most 0.005 Lab units) makes zero chroma give back the input gray
+    values exactly.
+    """
+    grid = np.linspace(0.0, 100.0, _NEUTRAL_STEPS + 1, dtype=np.float32)
+    gray = color.lab_l_to_gray(grid)
+    lab = color.srgb_to_lab(np.repeat(gray[:, None], 3, axis=1))
+    return np.ascontiguousarray(lab[:, 1:3])
+
+
+def _to_rgb(lightness: FloatArray, a: FloatArray, b: FloatArray, bit_depth: int) -> np.ndarray:
+    """Lab planes -> (rows, W, 3) integer sRGB, with zero chroma mapping to exact gray."""
+    index = lightness * np.float32(_NEUTRAL_STEPS / 100.0) + np.float32(0.5)
+    np.clip(index, 0, _NEUTRAL_STEPS, out=index)
+    neutral = _neutral_axis()[index.astype(np.intp)]
+    lab = np.empty((*lightness.shape, 3), dtype=np.float32)
+    lab[..., 0] = lightness
+    lab[..., 1] = a + neutral[..., 0]
+    lab[..., 2] = b + neutral[..., 1]
+    return color.from_unit_float(color.lab_to_srgb(lab), bit_depth)
+
+
+# --------------------------------------------------------------------------- prediction
+
+
+def _resize_pixels(pixels: np.ndarray, content: tuple[int, int]) -> np.ndarray:
+    """The photo at working size: INTER_AREA on the integer pixels when shrinking.
+
+    OpenCV resizes row by row, so even a 100 MP scan needs no full-size float copy.
+    """
+    ch, cw = content
+    height, width = pixels.shape[:2]
+    if (ch, cw) == (height, width):
+        return pixels
+    shrinking = ch <= height and cw <= width
+    method = cv2.INTER_AREA if shrinking else cv2.INTER_CUBIC
+    return cv2.resize(np.ascontiguousarray(pixels), (cw, ch), interpolation=method)
+
+
+def predict_chroma(
+    session: ColorizerSession,
+    pixels: np.ndarray,
+    *,
+    hints: Hints | None = None,
+    options: ColorizeOptions = ColorizeOptions(),
+) -> ChromaPrediction:
+    """Run the model on a working-size copy of the photo (plus hints) and return its chroma.
+
+    Parameters
+    ----------
+    session : ColorizerSession
+    pixels : uint8 or uint16 array, (H, W) gray or (H, W, 3) RGB
+    hints : Hints, optional
+        In original-image coordinates; a different ``image_size`` is scaled to fit.
+    options : ColorizeOptions
+        ``working_size`` overrides the model's own.
+
+    Returns
+    -------
+    ChromaPrediction
+
+    Raises
+    ------
+    ModelError
+        When the model fails to run.
+    """
+    pixels = _check_pixels(pixels)
+    height, width = pixels.shape[:2]
+    working_size = options.working_size or session.info.working_size
+    if working_size < 1:
+        raise ValueError(f"working size must be positive, not {working_size}")
+    geometry = contract.working_geometry(height, width, working_size, session.info.stride)
+    (ch, cw), (ph, pw) = geometry.content, geometry.padded
+    small_l = _lightness(_resize_pixels(pixels, geometry.content))
+    padded_l = cv2.copyMakeBorder(small_l, 0, ph - ch, 0, pw - cw, cv2.BORDER_REPLICATE)
+    if hints is not None and not hints.is_empty():
+        hint_ab, mask = rasterize_hints(hints, geometry.content, geometry.padded)
+        model_input = contract.encode_input(padded_l, hint_ab, mask)
+    else:
+        model_input = contract.encode_input(padded_l)
+    ab = session.predict_ab(model_input)
+    return ChromaPrediction(
+        ab=np.ascontiguousarray(ab[:, :ch, :cw], dtype=np.float32),
+        image_size=(width, height),
+        lightness=small_l,
+    )
+
+
+# --------------------------------------------------------------------------- application
+
+
+def _guided_coefficients(chroma: ChromaPrediction) -> FloatArray:
+    """Fast guided filter at working size: ab ~ A * L/100 + B, as (h, w, 4) [A_a, A_b, B_a, B_b]."""
+    guide = chroma.lightness.astype(np.float64) / 100.0
+    h, w = guide.shape
+    radius = max(1, round(max(h, w) * _GUIDE_RADIUS_PER_PIXEL))
+    window = (2 * radius + 1, 2 * radius + 1)
+
+    def box(plane: np.ndarray) -> np.ndarray:
+        return cv2.boxFilter(plane, -1, window, normalize=True, borderType=cv2.BORDER_REFLECT)
+
+    mean_i = box(guide)
+    var_i = np.maximum(box(guide * guide) - mean_i * mean_i, 0.0)
+    coefficients = np.empty((h, w, 4), dtype=np.float32)
+    for channel in range(2):
+        target = chroma.ab[channel].astype(np.float64)
+        mean_p = box(target)
+        slope = (box(guide * target) - mean_i * mean_p) / (var_i + _GUIDE_EPS)
+        offset = mean_p - slope * mean_i
+        coefficients[..., channel] = box(slope)
+        coefficients[..., 2 + channel] = box(offset)
+    return coefficients
+
+
+def _upsample_rows(small: FloatArray, height: int, width: int, y0: int, y1: int) -> FloatArray:
+    """Rows y0..y1 of ``small`` (h, w, C) bilinearly resized to (height, width).
+
+    Rows are interpolated here and columns by OpenCV, each output row from the
+    small map alone, so any split into strips gives the same pixels.
+    """
+    h, w, channels = small.shape
+    ys = (np.arange(y0, y1, dtype=np.float64) + 0.5) * (h / height) - 0.5
+    ys = np.clip(ys, 0.0, h - 1)
+    top = np.floor(ys).astype(np.intp)
+    bottom = np.minimum(top + 1, h - 1)
+    t = (ys - top).astype(np.float32)[:, None, None]
+    rows = small[top] * (np.float32(1.0) - t) + small[bottom] * t
+    if w == width:
+        return rows
+    resized = cv2.resize(rows, (width, y1 - y0), interpolation=cv2.INTER_LINEAR)
+    return resized.reshape(y1 - y0, width, channels)
+
+
+def apply_chroma(
+    pixels: np.ndarray,
+    chroma: ChromaPrediction,
+    *,
+    out_bit_depth: int | None = None,
+    options: ColorizeOptions = ColorizeOptions(),
+) -> np.ndarray:
+    """Put the predicted chroma on the photo's full-resolution lightness, strip by strip.
+
+    Parameters
+    ----------
+    pixels : uint8 or uint16 array, (H, W) or (H, W, 3)
+        The same image the prediction was made from (never modified).
+    chroma : ChromaPrediction
+    out_bit_depth : {8, 16}, optional
+        Defaults to the input's depth.
+    options : ColorizeOptions
+        ``strip_rows`` bounds memory; ``edge_aware`` picks guided over bilinear upsampling.
+
+    Returns
+    -------
+    (H, W, 3) RGB, uint8 or uint16.
+    """
+    pixels = _check_pixels(pixels)
+    height, width = pixels.shape[:2]
+    if chroma.image_size != (width, height):
+        raise ValueError(f"chroma was predicted for {chroma.image_size}, the image is {(width, height)}")
+    bit_depth = out_bit_depth or (16 if pixels.dtype == np.uint16 else 8)
+    if bit_depth not in (8, 16):
+        raise ValueError(f"output bit depth must be 8 or 16, not {bit_depth}")
+    if options.edge_aware:
+        small = _guided_coefficients(chroma)
+    else:
+        small = np.ascontiguousarray(np.moveaxis(chroma.ab, 0, -1), dtype=np.float32)
+    out = np.empty((height, width, 3), dtype=np.uint8 if bit_depth == 8 else np.uint16)
+    step = max(1, options.strip_rows)
+    limit = np.float32(contract.AB_SCALE)
+    for y0 in range(0, height, step):
+        y1 = min(height, y0 + step)
+        lightness = _lightness(pixels[y0:y1])
+        maps = _upsample_rows(small, height, width, y0, y1)
+        if options.edge_aware:
+            guide = lightness * np.float32(0.01)
+            a = maps[..., 0] * guide + maps[..., 2]
+            b = maps[..., 1] * guide + maps[..., 3]
+        else:
+            a, b = maps[..., 0], maps[..., 1]
+        out[y0:y1] = _to_rgb(lightness, np.clip(a, -limit, limit), np.clip(b, -limit, limit), bit_depth)
+    return out
+
+
+def preview_rgb(chroma: ChromaPrediction) -> npt.NDArray[np.uint8]:
+    """The colorized photo at working size, (h, w, 3) uint8, cheap enough for live previews."""
+    return _to_rgb(chroma.lightness, chroma.ab[0], chroma.ab[1], 8)
+
+
+def colorize(
+    session: ColorizerSession,
+    pixels: np.ndarray,
+    *,
+    hints: Hints | None = None,
+    out_bit_depth: int | None = None,
+    options: ColorizeOptions = ColorizeOptions(),
+) -> np.ndarray:
+    """Predict and apply in one call: full-resolution (H, W, 3) RGB at the input's bit depth.
+
+    Raises
+    ------
+    ModelError
+        When the model fails to run.
+    """
+    chroma = predict_chroma(session, pixels, hints=hints, options=options)
+    return apply_chroma(pixels, chroma, out_bit_depth=out_bit_depth, options=options)
