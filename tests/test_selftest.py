@@ -155,3 +155,50 @@ def test_module_entry_opens_gui_and_reports_shown_window(tiny_model: Path) -> No
     marker = [line for line in done.stdout.splitlines() if line.startswith(entry.WINDOW_SHOWN_MARKER)]
     assert len(marker) == 1
     assert float(marker[0].split()[1]) > 0.0
+
+
+# --- what build.spec prunes from the bundle (packaging/bundle_rules.py) -------------------------
+
+
+def _rules():  # type: ignore[no-untyped-def]
+    sys.path.insert(0, str(REPO_ROOT / "packaging"))
+    try:
+        import bundle_rules
+    finally:
+        sys.path.remove(str(REPO_ROOT / "packaging"))
+    return bundle_rules
+
+
+def test_bundle_keeps_the_display_back_ends_each_platform_needs() -> None:
+    rules = _rules()
+    linux = "PySide6/Qt/plugins/platforms/lib{}.so"
+    for kept in ("qxcb", "qwayland", "qoffscreen", "qminimal"):
+        assert rules.keep_binary(linux.format(kept), "linux")
+    for dropped in ("qeglfs", "qvnc", "qlinuxfb", "qvkkhrdisplay"):
+        assert not rules.keep_binary(linux.format(dropped), "linux")
+    assert rules.keep_binary("PySide6\\plugins\\platforms\\qwindows.dll", "win32")
+    assert not rules.keep_binary("PySide6\\plugins\\platforms\\qdirect2d.dll", "win32")
+    assert rules.keep_binary("PySide6/Qt/plugins/platforms/libqcocoa.dylib", "darwin")
+
+
+def test_bundle_drops_unused_qt_parts_and_keeps_the_widget_stack() -> None:
+    rules = _rules()
+    assert rules.keep_binary("PySide6/Qt/lib/libQt6Widgets.so.6", "linux")
+    assert rules.keep_binary("PySide6/Qt/lib/libQt6Svg.so.6", "linux")
+    assert rules.keep_binary("PySide6/Qt/plugins/imageformats/libqsvg.so", "linux")
+    assert rules.keep_binary("PySide6/Qt/plugins/iconengines/libqsvgicon.so", "linux")
+    assert not rules.keep_binary("PySide6/Qt/plugins/imageformats/libqpdf.so", "linux")
+    assert not rules.keep_binary("PySide6/Qt/lib/libQt6Quick.so.6", "linux")
+    assert not rules.keep_binary("PySide6/Qt6Qml.dll", "win32")
+    assert not rules.keep_binary("PySide6/Qt/lib/libQt6Pdf.so.6", "linux")
+    assert not rules.keep_binary("PySide6/Qt/plugins/platformthemes/libqgtk3.so", "linux")
+    assert not rules.keep_data("PySide6/Qt/translations/qtbase_de.qm", "linux")
+    assert rules.keep_data("resources/samples/solvay_conference_1927.jpg", "linux")
+
+
+def test_bundle_drops_the_unused_onnxruntime_c_library_on_linux_only() -> None:
+    rules = _rules()
+    assert not rules.keep_binary("onnxruntime/capi/libonnxruntime.so.1.32.0", "linux")
+    assert rules.keep_binary("onnxruntime/capi/libonnxruntime_providers_shared.so", "linux")
+    assert rules.keep_binary("onnxruntime/capi/onnxruntime.dll", "win32")
+    assert rules.keep_binary("onnxruntime/capi/DirectML.dll", "win32")
