@@ -44,6 +44,7 @@ __all__ = [
     "LoadedImage",
     "SaveOptions",
     "atomic_output",
+    "format_for_suffix",
     "is_temp_file",
     "probe_image_size",
     "read_image",
@@ -121,6 +122,11 @@ class _Decoded:
     exif: bytes | None = None
     orientation: int = 1
     warnings: list[str] = field(default_factory=list)
+
+
+def format_for_suffix(suffix: str) -> str | None:
+    """The writable format a file suffix stands for (".JPEG" -> "jpeg"), or None (".bmp", ".gif")."""
+    return _SUFFIX_FORMATS.get(suffix.lower())
 
 
 def is_temp_file(path: Path) -> bool:
