@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from colorizer_gui.core.session import ColorizerSession
 
 __all__ = [
+    "STRIP_PIXELS",
     "ChromaPrediction",
     "ColorizeOptions",
     "apply_chroma",
@@ -41,15 +42,21 @@ __all__ = [
 
 FloatArray = npt.NDArray[np.float32]
 
-#: Guided-filter regulariser on L/100: lightness steps well above ~4 L units count as edges.
-_GUIDE_EPS = 2e-3
-#: Guided-filter window radius per working-size pixel of the long side (384 -> radius 3).
-_GUIDE_RADIUS_PER_PIXEL = 1.0 / 128.0
+#: Most pixels converted at once at full resolution (~160 MB of float temporaries).
+STRIP_PIXELS = 1 << 20
+#: Guided-filter regulariser on L/100: lightness changes well above ~2 L units count as edges.
+_GUIDE_EPS = 5e-4
+#: Guided-filter window radius per working-size pixel of the long side (384 -> radius 6).
+_GUIDE_RADIUS_PER_PIXEL = 1.0 / 64.0
 
 
 @dataclass(frozen=True)
 class ColorizeOptions:
-    """How to colorize: working size override, strip height, edge-aware upsampling."""
+    """How to colorize: working size override, strip height, edge-aware upsampling.
+
+    ``strip_rows`` is an upper bound: very wide images use fewer rows so that a
+    strip stays near :data:`STRIP_PIXELS` pixels (about 40 float32 temporaries each).
+    """
 
     working_size: int | None = None
     strip_rows: int = 256
@@ -305,7 +312,7 @@ def apply_chroma(
     else:
         small = np.ascontiguousarray(np.moveaxis(chroma.ab, 0, -1), dtype=np.float32)
     out = np.empty((height, width, 3), dtype=np.uint8 if bit_depth == 8 else np.uint16)
-    step = max(1, options.strip_rows)
+    step = max(1, min(options.strip_rows, STRIP_PIXELS // width))
     limit = np.float32(contract.AB_SCALE)
     for y0 in range(0, height, step):
         y1 = min(height, y0 + step)
