@@ -2,16 +2,18 @@
 
 The bundle ships one program, so its arguments decide what runs (:func:`choose_mode`):
 
-1. ``--self-test [options]`` as the first argument: the headless self-test
-   (:mod:`colorizer_gui.selftest`, no Qt).
-2. No argument, or exactly one argument that names an existing file and does not
-   start with ``-``: the GUI, which opens that file.
-3. Anything else (``batch ...``, ``--version``, ``--help``, a missing path, several
-   paths): the command-line interface, :func:`colorizer_gui.cli.main`, which words
-   its own usage errors.
+1. ``--self-test [options]`` first: the headless self-test (:mod:`colorizer_gui.selftest`, no Qt).
+2. ``--gui [options] [paths]`` first: the GUI with its own options (``--model``, ``--provider``,
+   ``--settings``).
+3. No argument, or only plain paths (no argument starts with ``-`` and the first is not the
+   word ``batch``): the GUI, which opens a photo or lists folders in its batch panel.
+4. Anything else, i.e. any option or a leading ``batch`` (``batch in -o out``, ``in -o out``,
+   ``--version``, ``--help``, ``--list-providers``): the CLI, :func:`colorizer_gui.cli.main`.
+   The CLI cannot act without ``-o OUT``, so plain paths never mean a batch.
 
 macOS adds ``-psn_...`` when an app is started from the Finder; it is dropped first.
-Each front end is imported only once chosen, so the CLI and the self-test never load Qt.
+The rule looks only at the strings (no file-system access). Each front end is imported
+only once chosen, so the CLI and the self-test never load Qt.
 
 ``COLORIZER_EXIT_AFTER_SHOW=1`` (read here, at the edge) makes the GUI print
 ``COLORIZER_WINDOW_SHOWN <seconds>`` once its first top-level window is visible and
@@ -24,11 +26,12 @@ import enum
 import os
 import sys
 import time
-from collections.abc import Callable, Sequence
-from pathlib import Path
+from collections.abc import Sequence
 
 _STARTED = time.perf_counter()
 SELF_TEST_FLAG = "--self-test"
+GUI_FLAG = "--gui"
+BATCH_WORD = "batch"
 EXIT_AFTER_SHOW_ENV = "COLORIZER_EXIT_AFTER_SHOW"
 WINDOW_SHOWN_MARKER = "COLORIZER_WINDOW_SHOWN"
 #: How long the start-up probe waits for a visible window before it gives up.
@@ -49,15 +52,15 @@ def clean_args(argv: Sequence[str]) -> list[str]:
 
 
 def choose_mode(argv: Sequence[str]) -> Mode:
-    """Pick the front end for ``argv`` (the arguments after the program name); pure apart from one stat."""
+    """Pick the front end for ``argv`` (the arguments after the program name); see the module doc."""
     args = clean_args(argv)
-    if not args:
-        return Mode.GUI
-    if args[0] == SELF_TEST_FLAG:
+    if args[:1] == [SELF_TEST_FLAG]:
         return Mode.SELF_TEST
-    if len(args) == 1 and not args[0].startswith("-") and Path(args[0]).is_file():
+    if args[:1] == [GUI_FLAG]:
         return Mode.GUI
-    return Mode.CLI
+    if args[:1] == [BATCH_WORD] or any(arg.startswith("-") for arg in args):
+        return Mode.CLI
+    return Mode.GUI
 
 
 def _install_startup_probe() -> None:
@@ -88,21 +91,6 @@ def _install_startup_probe() -> None:
     QApplication.exec = exec_with_probe  # type: ignore[method-assign]
 
 
-def _front_end(mode: Mode) -> Callable[..., object]:
-    """Import the chosen front end only (the CLI and self-test must not pay for Qt)."""
-    if mode is Mode.SELF_TEST:
-        from colorizer_gui import selftest
-
-        return selftest.main
-    if mode is Mode.CLI:
-        from colorizer_gui import cli
-
-        return cli.main
-    from colorizer_gui.gui import app
-
-    return app.main
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Dispatch to the self-test, the CLI or the GUI and return its exit status."""
     if getattr(sys, "frozen", False):
@@ -111,17 +99,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         multiprocessing.freeze_support()
     args = clean_args(sys.argv[1:] if argv is None else argv)
     mode = choose_mode(args)
-    entry = _front_end(mode)
     if mode is Mode.SELF_TEST:
-        result = entry(args[1:])
-    elif mode is Mode.CLI:
-        result = entry(args)
-    else:
-        if os.environ.get(EXIT_AFTER_SHOW_ENV) == "1":
-            _install_startup_probe()
-        sys.argv = [sys.argv[0], *args]  # the GUI reads its file argument from sys.argv
-        result = entry()
-    return result if isinstance(result, int) else 0
+        from colorizer_gui import selftest
+
+        return selftest.main(args[1:])
+    if mode is Mode.CLI:
+        from colorizer_gui import cli
+
+        return cli.main(args)
+    if os.environ.get(EXIT_AFTER_SHOW_ENV) == "1":
+        _install_startup_probe()
+    from colorizer_gui.gui import app
+
+    return app.main(args[1:] if args[:1] == [GUI_FLAG] else args)
 
 
 if __name__ == "__main__":

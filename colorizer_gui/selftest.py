@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from colorizer_gui import __version__
-from colorizer_gui._bundle import resource_dir
+from colorizer_gui._bundle import bundle_root, is_frozen, resource_dir
 from colorizer_gui.core.errors import ColorizerError
 
 __all__ = [
@@ -48,6 +48,7 @@ class SelfTestFailure(Exception):
 class SelfTestReport:
     """What the self-test measured, for printing and for tests."""
 
+    runtime: str
     model_path: Path
     model_version: str
     working_size: int
@@ -91,6 +92,41 @@ def _check_result(pixels: np.ndarray, result: np.ndarray) -> tuple[float, float]
     return luminance_error, mean_chroma
 
 
+def _loaded_dll(name: str) -> Path | None:
+    """Full path of a DLL already loaded in this process (Windows), to prove which copy is used."""
+    if sys.platform != "win32":
+        return None
+    import ctypes
+    from ctypes import wintypes
+
+    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+    kernel32.GetModuleHandleW.argtypes = [wintypes.LPCWSTR]
+    kernel32.GetModuleHandleW.restype = wintypes.HMODULE
+    kernel32.GetModuleFileNameW.argtypes = [wintypes.HMODULE, wintypes.LPWSTR, wintypes.DWORD]
+    handle = kernel32.GetModuleHandleW(name)
+    if not handle:
+        return None
+    buffer = ctypes.create_unicode_buffer(32768)
+    length = kernel32.GetModuleFileNameW(handle, buffer, len(buffer))
+    return Path(buffer.value) if length else None
+
+
+def runtime_description() -> str:
+    """Which onnxruntime runs, and from where; in a frozen Windows app its DLL must be the bundle's own."""
+    import onnxruntime
+
+    text = f"onnxruntime {onnxruntime.__version__} from {Path(onnxruntime.__file__).parent}"
+    dll = _loaded_dll("onnxruntime.dll")
+    if dll is not None:
+        text += f", onnxruntime.dll from {dll.parent}"
+        if is_frozen() and bundle_root().resolve() not in dll.resolve().parents:
+            raise SelfTestFailure(
+                f"onnxruntime.dll was loaded from {dll}, not from the bundle; "
+                "the runtime hook packaging/pyi_rth_onnxruntime.py did not run"
+            )
+    return text
+
+
 def run_self_test(
     *, model: Path | None = None, provider: str | None = None, image: Path | None = None
 ) -> SelfTestReport:
@@ -111,6 +147,7 @@ def run_self_test(
         raise SelfTestFailure(str(exc)) from exc
     luminance_error, mean_chroma = _check_result(loaded.pixels, result)
     return SelfTestReport(
+        runtime=runtime_description(),
         model_path=colorizer.info.path,
         model_version=colorizer.info.version,
         working_size=colorizer.info.working_size,
@@ -154,6 +191,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     width, height = report.image_size
     print(f"model: {report.model_path} (version {report.model_version}, working size {report.working_size})")
     print(f"provider: {report.provider} (available: {', '.join(report.available)})")
+    print(f"runtime: {report.runtime}")
     print(f"image: {report.image_path.name} {width}x{height}")
     print(
         f"timing: load {report.load_s:.3f} s, colorize {report.colorize_s:.3f} s "

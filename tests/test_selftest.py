@@ -103,19 +103,25 @@ def test_wrong_shape_fails() -> None:
 
 
 def test_dispatch_rule(tmp_path: Path) -> None:
-    photo = tmp_path / "photo.jpg"
-    photo.write_bytes(b"x")
+    photo = str(tmp_path / "photo.jpg")
+    out = str(tmp_path / "out")
+    # the GUI: nothing, plain paths (a photo, folders for the batch panel), or --gui with GUI options
     assert choose_mode([]) is Mode.GUI
-    assert choose_mode([str(photo)]) is Mode.GUI
+    assert choose_mode([photo]) is Mode.GUI
+    assert choose_mode([str(tmp_path), photo]) is Mode.GUI
     assert choose_mode(["-psn_0_12345"]) is Mode.GUI
+    assert choose_mode(["--gui", "--model", "m.onnx", photo]) is Mode.GUI
+    # the self-test only when --self-test comes first
     assert choose_mode(["--self-test"]) is Mode.SELF_TEST
     assert choose_mode(["--self-test", "--model", "m.onnx"]) is Mode.SELF_TEST
-    assert choose_mode(["batch", str(tmp_path), "-o", str(tmp_path / "out")]) is Mode.CLI
+    assert choose_mode(["--model", "m.onnx", "--self-test"]) is Mode.CLI
+    # the CLI: any option, or a leading "batch"
+    assert choose_mode(["batch", str(tmp_path), "-o", out]) is Mode.CLI
+    assert choose_mode([str(tmp_path), "-o", out]) is Mode.CLI
+    assert choose_mode(["batch"]) is Mode.CLI
     assert choose_mode(["--version"]) is Mode.CLI
-    assert choose_mode([str(tmp_path)]) is Mode.CLI  # a folder is a batch, not a file to open
-    assert choose_mode([str(tmp_path / "missing.jpg")]) is Mode.CLI  # the CLI explains the error
-    assert choose_mode([str(photo), str(photo)]) is Mode.CLI
-    assert choose_mode(["--model", str(photo)]) is Mode.CLI  # only --self-test first selects it
+    assert choose_mode(["--help"]) is Mode.CLI
+    assert choose_mode(["--list-providers"]) is Mode.CLI
 
 
 def test_self_test_through_entry_point_without_qt(tiny_model: Path) -> None:
@@ -144,6 +150,18 @@ def test_module_entry_dispatches_to_cli() -> None:
     done = _run_module("--version")
     assert done.returncode == 0, done.stderr
     assert __version__ in done.stdout + done.stderr
+
+
+def test_module_entry_runs_a_batch_through_the_cli(tiny_model: Path, tmp_path: Path) -> None:
+    source = tmp_path / "in"
+    source.mkdir()
+    sample = selftest.default_sample()
+    (source / sample.name).write_bytes(sample.read_bytes())
+    out = tmp_path / "out"
+    done = _run_module("batch", str(source), "-o", str(out), "--model", str(tiny_model), "--quiet")
+    assert done.returncode == 0, done.stderr
+    written = sorted(path.name for path in out.rglob("*.jpg"))
+    assert written == [sample.name]
 
 
 @pytest.mark.slow
