@@ -1,0 +1,71 @@
+"""A tiny CPU training run: the loss falls, a checkpoint resumes exactly, export round-trips."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch", reason="the train extra (torch) is not installed")
+
+from colorizer_gui.core import contract  # noqa: E402
+from colorizer_gui.core.session import ColorizerSession  # noqa: E402
+from training import export  # noqa: E402
+from training.hint_sim import simulate_hints  # noqa: E402
+from training.train import TrainConfig, Trainer, save_checkpoint  # noqa: E402
+
+TINY = TrainConfig(size=64, batch=4, limit=8, gan_start=2, freeze_blocks=3, d_width=16, seed=5)
+
+
+@pytest.fixture(scope="module")
+def torch_threads() -> None:
+    torch.set_num_threads(1)
+
+
+def test_loss_falls_on_a_handful_of_photos(shared_data: Path, torch_threads: None) -> None:
+    torch.manual_seed(0)
+    trainer = Trainer(TINY, shared_data, cache_dir=None, pretrained=True)
+    first = np.mean([trainer.step()["plain_l1"] for _ in range(3)])
+    for _ in range(30):
+        trainer.step()
+    last = np.mean([trainer.step()["plain_l1"] for _ in range(5)])
+    assert last < first * 0.8, (first, last)
+
+
+def test_checkpoint_resume_is_exact(shared_data: Path, tmp_path: Path, torch_threads: None) -> None:
+    a = Trainer(TINY, shared_data, cache_dir=None, pretrained=False)
+    for _ in range(3):
+        a.step()
+    save_checkpoint(a, tmp_path / "last.pt")
+    expected = [a.step()["plain_l1"] for _ in range(2)]
+    b = Trainer(TINY, shared_data, cache_dir=None, pretrained=False)
+    b.load_state(torch.load(tmp_path / "last.pt", weights_only=False))
+    got = [b.step()["plain_l1"] for _ in range(2)]
+    assert got == pytest.approx(expected, rel=1e-4)
+
+
+def test_export_round_trips_through_the_engine(tmp_path: Path, torch_threads: None) -> None:
+    trainer_g = export.Generator(pretrained=False).eval()
+    out = tmp_path / "g.onnx"
+    diff = export.export(trainer_g, out, version="test-9", working_size=96)
+    assert diff < 1e-4
+    session = ColorizerSession(out, provider="cpu")
+    assert session.info.version == "test-9"
+    assert session.info.working_size == 96
+    x = np.zeros((1, 4, 64, 96), dtype=np.float32)
+    ab = session.predict_ab(x)
+    assert ab.shape == (2, 64, 96)
+    assert np.abs(ab).max() <= contract.AB_SCALE
+
+
+def test_simulated_hints_take_ground_truth_colours() -> None:
+    rng = np.random.default_rng(1)
+    ab = torch.zeros(64, 2, 32, 32)
+    ab[:, 0] = 0.5
+    ab[:, 1] = -0.25
+    hints = simulate_hints(ab, rng)
+    mask = hints[:, 2] > 0
+    assert 0 < (mask.flatten(1).any(dim=1)).float().mean() < 1  # some samples have none (automatic mode)
+    assert torch.allclose(hints[:, 0][mask], torch.tensor(0.5))
+    assert torch.allclose(hints[:, 1][mask], torch.tensor(-0.25))

@@ -1,0 +1,83 @@
+"""Training photos from ``../shared/data/train``: decoded once, held in memory, sampled with augmentation.
+
+Decoding ~11k WebP files takes a while on two cores, so the decoded uint8 stack
+is cached as one ``.npy`` in a git-ignored folder and memory-mapped next time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import cv2
+import numpy as np
+import torch
+
+from colorizer_gui.core import contract
+
+from .lab import srgb_to_lab
+
+SIDE = 256
+
+
+def list_training_files(data_root: Path, shards: list[str] | None = None) -> list[Path]:
+    """All WebP photos under ``train/shard*`` (or the named shards), sorted for reproducibility."""
+    train = data_root / "train"
+    dirs = sorted(p for p in train.glob("shard*") if p.is_dir() and (shards is None or p.name in shards))
+    files = sorted(f for d in dirs for f in d.glob("*.webp"))
+    if not files:
+        raise FileNotFoundError(f"no training photos under {train}")
+    return files
+
+
+def load_images(files: list[Path], cache_dir: Path | None, *, limit: int | None = None) -> np.ndarray:
+    """Decode (or load from cache) ``[N, 256, 256, 3]`` uint8 RGB."""
+    files = files[:limit] if limit else files
+    key = hashlib.sha1("\n".join(str(f) for f in files).encode()).hexdigest()[:12]
+    cache = cache_dir / f"train-{len(files)}-{key}.npy" if cache_dir else None
+    if cache is not None and cache.exists():
+        return np.load(cache, mmap_mode="r")
+    stack = np.empty((len(files), SIDE, SIDE, 3), dtype=np.uint8)
+    for i, f in enumerate(files):
+        bgr = cv2.imdecode(np.fromfile(f, dtype=np.uint8), cv2.IMREAD_COLOR)
+        if bgr is None or bgr.shape[:2] != (SIDE, SIDE):
+            bgr = cv2.resize(bgr, (SIDE, SIDE), interpolation=cv2.INTER_AREA)
+        stack[i] = bgr[..., ::-1]
+    if cache is not None:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(".tmp.npy")
+        np.save(tmp, stack)
+        tmp.replace(cache)
+    return stack
+
+
+def sample_batch(
+    images: np.ndarray, batch: int, size: int, rng: np.random.Generator
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Random-resized-crop + flip -> (L in contract units ``[N,1,s,s]``, ab in contract units ``[N,2,s,s]``)."""
+    out = np.empty((batch, size, size, 3), dtype=np.uint8)
+    for i, idx in enumerate(rng.integers(0, len(images), size=batch)):
+        img = images[idx]
+        # crops from half to full side: objects appear at 0.5x to 1x the scale of a 256 px photo
+        crop = int(rng.integers(SIDE // 2, SIDE + 1))
+        y, x = rng.integers(0, SIDE - crop + 1, size=2)
+        patch = np.ascontiguousarray(img[y : y + crop, x : x + crop])
+        patch = cv2.resize(patch, (size, size), interpolation=cv2.INTER_AREA)
+        out[i] = patch[:, ::-1] if rng.random() < 0.5 else patch
+    rgb = torch.from_numpy(out).permute(0, 3, 1, 2).float() / 255.0
+    lab = srgb_to_lab(rgb)
+    return lab[:, :1] / 50.0 - 1.0, lab[:, 1:] / contract.AB_SCALE
+
+
+def ab_histogram(
+    images: np.ndarray, rng: np.random.Generator, *, samples: int = 400, bins: int = 22
+) -> np.ndarray:
+    """Empirical distribution of ab over a sample of photos (contract units, ``bins x bins``)."""
+    idx = rng.choice(len(images), size=min(samples, len(images)), replace=False)
+    rgb = torch.from_numpy(
+        np.stack([cv2.resize(images[i], (64, 64), interpolation=cv2.INTER_AREA) for i in idx])
+    )
+    ab = srgb_to_lab(rgb.permute(0, 3, 1, 2).float() / 255.0)[:, 1:] / contract.AB_SCALE
+    a, b = ab[:, 0].flatten().numpy(), ab[:, 1].flatten().numpy()
+    hist, _, _ = np.histogram2d(a, b, bins=bins, range=[[-1, 1], [-1, 1]])
+    return (hist / hist.sum()).astype(np.float32)

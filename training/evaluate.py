@@ -1,0 +1,172 @@
+"""Evaluate a shipped ONNX model through the app's own engine, on the CPU, as Zhang et al. 2017 do.
+
+``python -m training.evaluate --model models/colorizer.onnx`` writes ``models/colorizer.metrics.json``
+and ``models/historic_contact_sheet.jpg``. Val photos are resized (short side 256, INTER_AREA) and
+centre-cropped to 256x256; the gray input is the ground truth's own Lab lightness.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+from skimage.metrics import structural_similarity
+
+from colorizer_gui.core import color
+from colorizer_gui.core.hints import HintPoint, Hints
+from colorizer_gui.core.pipeline import ColorizeOptions, apply_chroma, predict_chroma
+from colorizer_gui.core.session import ColorizerSession
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_DATA = REPO.parent / "shared" / "data"
+HINT_COUNTS = (0, 1, 2, 5, 10, 20, 50, 100)
+EVAL_SIDE = 256
+PATCH = 3
+
+
+def load_val_crop(path: Path) -> np.ndarray:
+    """Short side to 256 with INTER_AREA, centre crop 256x256, RGB uint8."""
+    bgr = cv2.imdecode(np.fromfile(path, dtype=np.uint8), cv2.IMREAD_COLOR)
+    h, w = bgr.shape[:2]
+    s = EVAL_SIDE / min(h, w)
+    bgr = cv2.resize(
+        bgr, (max(EVAL_SIDE, round(w * s)), max(EVAL_SIDE, round(h * s))), interpolation=cv2.INTER_AREA
+    )
+    h, w = bgr.shape[:2]
+    y, x = (h - EVAL_SIDE) // 2, (w - EVAL_SIDE) // 2
+    return np.ascontiguousarray(bgr[y : y + EVAL_SIDE, x : x + EVAL_SIDE, ::-1])
+
+
+def gray_of(rgb: np.ndarray) -> np.ndarray:
+    """The photo as a gray sRGB image with its true luminance (what an old print would hold)."""
+    lightness = color.srgb_to_lab_l(color.to_unit_float(rgb))
+    return color.from_unit_float(color.lab_l_to_gray(lightness), 8)
+
+
+def sample_hints(rgb: np.ndarray, count: int, rng: np.random.Generator) -> Hints:
+    """``count`` random 3x3 patches revealed from the ground truth (mean colour per patch)."""
+    h, w = rgb.shape[:2]
+    points = []
+    for _ in range(count):
+        y, x = int(rng.integers(0, h - PATCH + 1)), int(rng.integers(0, w - PATCH + 1))
+        mean = rgb[y : y + PATCH, x : x + PATCH].reshape(-1, 3).mean(axis=0)
+        points.append(
+            HintPoint(
+                x=x + PATCH / 2, y=y + PATCH / 2, radius=PATCH / 2, rgb=tuple(round(float(v)) for v in mean)
+            )
+        )
+    return Hints(image_size=(w, h), points=tuple(points))
+
+
+def psnr(a: np.ndarray, b: np.ndarray) -> float:
+    mse = np.mean((a.astype(np.float64) - b.astype(np.float64)) ** 2)
+    return float(10 * np.log10(255.0**2 / max(mse, 1e-10)))
+
+
+def colourfulness(rgb: np.ndarray) -> float:
+    """Hasler and Suesstrunk 2003 colourfulness metric."""
+    r, g, b = (rgb[..., i].astype(np.float64) for i in range(3))
+    rg, yb = r - g, 0.5 * (r + g) - b
+    return float(np.hypot(rg.std(), yb.std()) + 0.3 * np.hypot(rg.mean(), yb.mean()))
+
+
+def evaluate_val(
+    session: ColorizerSession, val_dir: Path, *, limit: int | None, seed: int
+) -> dict[str, object]:
+    files = sorted(val_dir.glob("*.jpg"))[:limit] if limit else sorted(val_dir.glob("*.jpg"))
+    opts = ColorizeOptions(working_size=EVAL_SIDE)
+    rows: dict[str, list[list[float]]] = {"gray": [], **{str(n): [] for n in HINT_COUNTS}}
+    gt_colour: list[float] = []
+    for i, f in enumerate(files):
+        gt = load_val_crop(f)
+        gray = gray_of(gt)
+        gt_colour.append(colourfulness(gt))
+        base = np.repeat(gray[..., None], 3, axis=2)
+        rows["gray"].append(
+            [psnr(base, gt), structural_similarity(base, gt, channel_axis=2), colourfulness(base)]
+        )
+        for n in HINT_COUNTS:
+            hints = sample_hints(gt, n, np.random.default_rng(seed + 1000 * i + n)) if n else None
+            out = apply_chroma(gray, predict_chroma(session, gray, hints=hints, options=opts), options=opts)
+            rows[str(n)].append(
+                [psnr(out, gt), structural_similarity(out, gt, channel_axis=2), colourfulness(out)]
+            )
+    gt_c = float(np.mean(gt_colour))
+    table = {
+        k: {
+            "psnr": float(np.mean([r[0] for r in v])),
+            "ssim": float(np.mean([r[1] for r in v])),
+            "colourfulness_ratio": float(np.mean([r[2] for r in v]) / gt_c),
+        }
+        for k, v in rows.items()
+    }
+    return {
+        "images": len(files),
+        "side": EVAL_SIDE,
+        "hint_patch": PATCH,
+        "gt_colourfulness": gt_c,
+        "results": table,
+    }
+
+
+def contact_sheet(session: ColorizerSession, historic: Path, out: Path, *, thumb: int = 200) -> int:
+    """Input | output pairs of every historic photo, in a grid of 4 pairs per row."""
+    tiles = []
+    for f in sorted(historic.glob("*.jpg")):
+        bgr = cv2.imdecode(np.fromfile(f, dtype=np.uint8), cv2.IMREAD_COLOR)
+        rgb = bgr[..., ::-1]
+        lightness_gray = gray_of(rgb)
+        result = apply_chroma(lightness_gray, predict_chroma(session, lightness_gray))
+        h, w = rgb.shape[:2]
+        size = (round(w * thumb / h), thumb)
+        pair = np.concatenate(
+            [
+                cv2.resize(rgb, size, interpolation=cv2.INTER_AREA),
+                cv2.resize(result, size, interpolation=cv2.INTER_AREA),
+            ],
+            axis=1,
+        )
+        tile = np.full((thumb, 2 * thumb * 2 // 1, 3), 255, np.uint8)
+        pw = min(pair.shape[1], tile.shape[1])
+        tile[:, :pw] = pair[:, :pw]
+        tiles.append(tile)
+    per_row = 4
+    while len(tiles) % per_row:
+        tiles.append(np.full_like(tiles[0], 255))
+    sheet = np.concatenate(
+        [np.concatenate(tiles[i : i + per_row], axis=1) for i in range(0, len(tiles), per_row)]
+    )
+    ok, buf = cv2.imencode(".jpg", sheet[..., ::-1], [cv2.IMWRITE_JPEG_QUALITY, 85])
+    assert ok
+    out.write_bytes(buf.tobytes())
+    return len(list(historic.glob("*.jpg")))
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--model", type=Path, default=REPO / "models" / "colorizer.onnx")
+    ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    ap.add_argument("--out", type=Path, default=None, help="metrics JSON (default: beside the model)")
+    ap.add_argument("--sheet", type=Path, default=None)
+    ap.add_argument("--limit", type=int, default=None)
+    ap.add_argument("--seed", type=int, default=0)
+    args = ap.parse_args(argv)
+    session = ColorizerSession(args.model, provider="cpu")
+    start = time.time()
+    metrics = evaluate_val(session, args.data / "val", limit=args.limit, seed=args.seed)
+    metrics["model_version"] = session.info.version
+    metrics["seconds"] = round(time.time() - start, 1)
+    sheet = args.sheet or args.model.with_name("historic_contact_sheet.jpg")
+    metrics["historic_photos"] = contact_sheet(session, args.data / "historic", sheet)
+    out = args.out or args.model.with_suffix(".metrics.json")
+    out.write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(metrics["results"], indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

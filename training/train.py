@@ -1,0 +1,231 @@
+"""Train the generator: ``python -m training.train --minutes 60`` (resumes from ``--run``'s checkpoint).
+
+pix2pix recipe in Lab: generator G(L, hints) -> ab, PatchGAN D on (L, ab),
+loss = lambda_l1 * rebalanced Huber + lambda_gan * LSGAN. Checkpoints hold
+models, optimisers, step and every RNG state, so a resumed run is exact.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import signal
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from . import data as data_mod
+from .hint_sim import simulate_hints
+from .losses import lsgan_d, lsgan_g, rebalance_weights, rebalanced_huber
+from .model import Generator, PatchDiscriminator, save_fp16_weights
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_DATA = REPO.parent / "shared" / "data"
+
+
+@dataclass
+class TrainConfig:
+    """Everything that defines a run; stored in the checkpoint so a resume cannot drift."""
+
+    size: int = 128
+    batch: int = 16
+    lr_g: float = 2e-4
+    lr_d: float = 2e-4
+    lambda_l1: float = 100.0
+    lambda_gan: float = 1.0
+    gan_start: int = 3000
+    freeze_blocks: int = 3
+    d_width: int = 32
+    seed: int = 1234
+    limit: int | None = None
+    shards: list[str] | None = field(default=None)
+
+
+def _device() -> torch.device:
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+class Trainer:
+    """Owns models, optimisers and the data; ``step()`` does one G and D update."""
+
+    def __init__(self, cfg: TrainConfig, data_root: Path, cache_dir: Path | None, pretrained: bool = True):
+        self.cfg = cfg
+        self.device = _device()
+        self.rng = np.random.default_rng(cfg.seed)
+        torch.manual_seed(cfg.seed)
+        files = data_mod.list_training_files(data_root, cfg.shards)
+        self.images = data_mod.load_images(files, cache_dir, limit=cfg.limit)
+        self.weights = rebalance_weights(data_mod.ab_histogram(self.images, np.random.default_rng(cfg.seed)))
+        self.g = Generator(pretrained=pretrained).to(self.device)
+        self.d = PatchDiscriminator(cfg.d_width).to(self.device)
+        frozen = [self.g.stem, self.g.bn0, *self.g.blocks[: cfg.freeze_blocks]] if cfg.freeze_blocks else []
+        if frozen:  # a frozen stem must not mix fixed random hint weights into ImageNet features
+            with torch.no_grad():
+                self.g.stem.weight[:, 1:] = 0.0
+        for module in frozen:
+            for p in module.parameters():
+                p.requires_grad_(False)
+        self.frozen = frozen
+        params = [p for p in self.g.parameters() if p.requires_grad]
+        self.opt_g = torch.optim.Adam(params, lr=cfg.lr_g, betas=(0.5, 0.999))
+        self.opt_d = torch.optim.Adam(self.d.parameters(), lr=cfg.lr_d, betas=(0.5, 0.999))
+        self.step_count = 0
+        self.samples_seen = 0
+
+    def _train_mode(self) -> None:
+        self.g.train()
+        for module in self.frozen:  # frozen layers keep their ImageNet batch-norm statistics
+            module.eval()
+
+    def step(self) -> dict[str, float]:
+        self._train_mode()
+        cfg = self.cfg
+        lightness, ab = data_mod.sample_batch(self.images, cfg.batch, cfg.size, self.rng)
+        hints = simulate_hints(ab, self.rng)
+        lightness, ab, hints = lightness.to(self.device), ab.to(self.device), hints.to(self.device)
+        x = torch.cat([lightness, hints[:, :2] * hints[:, 2:3], hints[:, 2:3]], dim=1)
+        fake = self.g(x)
+        use_gan = self.step_count >= cfg.gan_start and cfg.lambda_gan > 0
+        logs: dict[str, float] = {}
+        if use_gan:
+            self.opt_d.zero_grad(set_to_none=True)
+            loss_d = lsgan_d(self.d(lightness, ab), self.d(lightness, fake.detach()))
+            loss_d.backward()
+            self.opt_d.step()
+            logs["d"] = float(loss_d)
+        self.opt_g.zero_grad(set_to_none=True)
+        loss_l1 = rebalanced_huber(fake, ab, self.weights)
+        loss = cfg.lambda_l1 * loss_l1
+        if use_gan:
+            loss_gan = lsgan_g(self.d(lightness, fake))
+            loss = loss + cfg.lambda_gan * loss_gan
+            logs["g_gan"] = float(loss_gan)
+        loss.backward()
+        self.opt_g.step()
+        self.step_count += 1
+        self.samples_seen += cfg.batch
+        logs["l1"] = float(loss_l1.detach())
+        logs["plain_l1"] = float((fake.detach() - ab).abs().mean())
+        return logs
+
+    def state(self) -> dict[str, object]:
+        return {
+            "config": asdict(self.cfg),
+            "g": self.g.state_dict(),
+            "d": self.d.state_dict(),
+            "opt_g": self.opt_g.state_dict(),
+            "opt_d": self.opt_d.state_dict(),
+            "step": self.step_count,
+            "samples_seen": self.samples_seen,
+            "numpy_rng": self.rng.bit_generator.state,
+            "torch_rng": torch.get_rng_state(),
+        }
+
+    def load_state(self, state: dict) -> None:
+        self.g.load_state_dict(state["g"])
+        self.d.load_state_dict(state["d"])
+        self.opt_g.load_state_dict(state["opt_g"])
+        self.opt_d.load_state_dict(state["opt_d"])
+        self.step_count = int(state["step"])
+        self.samples_seen = int(state["samples_seen"])
+        self.rng.bit_generator.state = state["numpy_rng"]
+        torch.set_rng_state(state["torch_rng"])
+
+    def load_generator_fp16(self, path: Path) -> None:
+        """Start from shipped fp16 weights (a new session without the full checkpoint)."""
+        state = torch.load(path, map_location=self.device)
+        self.g.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in state.items()})
+
+
+def save_checkpoint(trainer: Trainer, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    torch.save(trainer.state(), tmp)
+    os.replace(tmp, path)
+
+
+def append_log(log_path: Path, entry: dict[str, object]) -> None:
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps(entry) + "\n")
+
+
+def hardware() -> str:
+    if torch.cuda.is_available():
+        return torch.cuda.get_device_name(0)
+    return f"CPU {platform.processor() or platform.machine()}, {torch.get_num_threads()} threads"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    ap.add_argument("--run", type=Path, default=REPO / "runs" / "main", help="checkpoint folder (resumed)")
+    ap.add_argument("--cache", type=Path, default=REPO / "data_cache")
+    ap.add_argument("--init-fp16", type=Path, default=None, help="start G from fp16 weights")
+    ap.add_argument("--minutes", type=float, default=None)
+    ap.add_argument("--steps", type=int, default=None, help="stop at this total step count")
+    ap.add_argument("--threads", type=int, default=None)
+    ap.add_argument("--save-every", type=int, default=200)
+    ap.add_argument("--log", type=Path, default=REPO / "models" / "training_log.jsonl")
+    ap.add_argument("--no-pretrained", action="store_true", help="random encoder (tests only)")
+    ap.add_argument("--config", type=str, default=None, help="JSON overrides of TrainConfig")
+    args = ap.parse_args(argv)
+    if args.threads:
+        torch.set_num_threads(args.threads)
+
+    ckpt = args.run / "last.pt"
+    state = torch.load(ckpt, map_location="cpu", weights_only=False) if ckpt.exists() else None
+    cfg = TrainConfig(**state["config"]) if state else TrainConfig(**json.loads(args.config or "{}"))
+    trainer = Trainer(cfg, args.data, args.cache, pretrained=not args.no_pretrained)
+    if state:
+        trainer.load_state(state)
+        print(f"resumed from {ckpt} at step {trainer.step_count}")
+    elif args.init_fp16:
+        trainer.load_generator_fp16(args.init_fp16)
+    start_step, start = trainer.step_count, time.time()
+    stop = {"now": False}
+    signal.signal(signal.SIGTERM, lambda *_: stop.update(now=True))
+    deadline = start + args.minutes * 60 if args.minutes else None
+    recent: list[dict[str, float]] = []
+    while not stop["now"]:
+        if args.steps is not None and trainer.step_count >= args.steps:
+            break
+        if deadline is not None and time.time() >= deadline:
+            break
+        recent.append(trainer.step())
+        recent = recent[-50:]
+        if trainer.step_count % 20 == 0:
+            avg = {k: float(np.mean([r[k] for r in recent if k in r])) for k in recent[-1]}
+            rate = (trainer.step_count - start_step) * cfg.batch / (time.time() - start)
+            print(f"step {trainer.step_count} {json.dumps(avg)} {rate:.1f} img/s", flush=True)
+        if trainer.step_count % args.save_every == 0:
+            save_checkpoint(trainer, ckpt)
+    save_checkpoint(trainer, ckpt)
+    save_fp16_weights(trainer.g, args.run / "generator_fp16.pt")
+    seconds = time.time() - start
+    last = {k: float(np.mean([r[k] for r in recent if k in r])) for k in recent[-1]} if recent else {}
+    append_log(
+        args.log,
+        {
+            "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "hardware": hardware(),
+            "steps": [start_step, trainer.step_count],
+            "samples_seen_total": trainer.samples_seen,
+            "seconds": round(seconds, 1),
+            "images_in_memory": len(trainer.images),
+            "config": asdict(cfg),
+            "last_losses": last,
+        },
+    )
+    print(f"done: steps {start_step}->{trainer.step_count} in {seconds:.0f}s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
