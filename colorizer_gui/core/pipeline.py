@@ -140,8 +140,8 @@ _NEUTRAL_STEPS = 8192
 
 
 @functools.lru_cache(maxsize=1)
-def _neutral_axis() -> FloatArray:
-    """Lab a, b of exact sRGB grays as a (steps + 1, 2) table over L = 0..100.
+def _neutral_axis() -> tuple[FloatArray, FloatArray]:
+    """Lab a and b of exact sRGB grays, as two tables over L = 0..100 in ``_NEUTRAL_STEPS`` steps.
 
     The shared sRGB matrix and the D65 white differ in the 5th digit, so Lab
     a = b = 0 is not exactly gray (up to 2 codes off at 16 bit). Adding this
@@ -151,18 +151,19 @@ def _neutral_axis() -> FloatArray:
     grid = np.linspace(0.0, 100.0, _NEUTRAL_STEPS + 1, dtype=np.float32)
     gray = color.lab_l_to_gray(grid)
     lab = color.srgb_to_lab(np.repeat(gray[:, None], 3, axis=1))
-    return np.ascontiguousarray(lab[:, 1:3])
+    return np.ascontiguousarray(lab[:, 1]), np.ascontiguousarray(lab[:, 2])
 
 
 def _to_rgb(lightness: FloatArray, a: FloatArray, b: FloatArray, bit_depth: int) -> np.ndarray:
     """Lab planes -> (rows, W, 3) integer sRGB, with zero chroma mapping to exact gray."""
     index = lightness * np.float32(_NEUTRAL_STEPS / 100.0) + np.float32(0.5)
     np.clip(index, 0, _NEUTRAL_STEPS, out=index)
-    neutral = _neutral_axis()[index.astype(np.intp)]
+    steps = index.astype(np.intp)
+    neutral_a, neutral_b = _neutral_axis()
     lab = np.empty((*lightness.shape, 3), dtype=np.float32)
     lab[..., 0] = lightness
-    lab[..., 1] = a + neutral[..., 0]
-    lab[..., 2] = b + neutral[..., 1]
+    lab[..., 1] = a + np.take(neutral_a, steps)
+    lab[..., 2] = b + np.take(neutral_b, steps)
     return color.from_unit_float(color.lab_to_srgb(lab), bit_depth)
 
 
