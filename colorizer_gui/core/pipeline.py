@@ -94,21 +94,23 @@ def _check_pixels(pixels: np.ndarray) -> np.ndarray:
 
 
 @functools.lru_cache(maxsize=2)
-def _gray_lut(dtype: type[np.generic]) -> FloatArray:
+def _gray_lut(levels: int) -> FloatArray:
     """Lab L of every gray level, so full-resolution L of a gray scan is one table lookup."""
-    levels = 256 if dtype is np.uint8 else 65536
     values = np.arange(levels, dtype=np.float32) / np.float32(levels - 1)
     return color.gray_to_lab_l(values)
 
 
 def _lightness(pixels: np.ndarray) -> FloatArray:
     """Lab L of a (strip of a) validated image, float32 (rows, W)."""
+    lut = _gray_lut(256 if pixels.dtype == np.uint8 else 65536)
     if pixels.ndim == 2:
-        return _gray_lut(pixels.dtype.type)[pixels]
+        gray: FloatArray = lut[pixels]
+        return gray
     red, green, blue = pixels[..., 0], pixels[..., 1], pixels[..., 2]
     if np.array_equal(red, green) and np.array_equal(green, blue):
         # Gray stored as RGB: the exact gray path, so it round-trips like a gray file.
-        return _gray_lut(pixels.dtype.type)[red]
+        gray_rgb: FloatArray = lut[red]
+        return gray_rgb
     return color.srgb_to_lab_l(color.to_unit_float(pixels))
 
 
@@ -219,7 +221,7 @@ def predict_chroma(
     geometry = contract.working_geometry(height, width, working_size, session.info.stride)
     (ch, cw), (ph, pw) = geometry.content, geometry.padded
     small_l = _lightness(_resize_pixels(pixels, geometry.content))
-    padded_l = cv2.copyMakeBorder(small_l, 0, ph - ch, 0, pw - cw, cv2.BORDER_REPLICATE)
+    padded_l = np.asarray(cv2.copyMakeBorder(small_l, 0, ph - ch, 0, pw - cw, cv2.BORDER_REPLICATE), dtype=np.float32)
     if hints is not None and not hints.is_empty():
         hint_ab, mask = rasterize_hints(hints, geometry.content, geometry.padded)
         model_input = contract.encode_input(padded_l, hint_ab, mask)
@@ -271,11 +273,11 @@ def _upsample_rows(small: FloatArray, height: int, width: int, y0: int, y1: int)
     top = np.floor(ys).astype(np.intp)
     bottom = np.minimum(top + 1, h - 1)
     t = (ys - top).astype(np.float32)[:, None, None]
-    rows = small[top] * (np.float32(1.0) - t) + small[bottom] * t
+    rows: FloatArray = small[top] * (np.float32(1.0) - t) + small[bottom] * t
     if w == width:
         return rows
     resized = cv2.resize(rows, (width, y1 - y0), interpolation=cv2.INTER_LINEAR)
-    return resized.reshape(y1 - y0, width, channels)
+    return np.asarray(resized, dtype=np.float32).reshape(y1 - y0, width, channels)
 
 
 def apply_chroma(

@@ -74,7 +74,7 @@ def _short_name(name: str) -> str | None:
 
 def available_providers() -> list[str]:
     """Short names of the providers this onnxruntime build offers, best first (CPU always)."""
-    import onnxruntime as ort
+    ort = _ort()
 
     return provider_order(ort.get_available_providers())
 
@@ -125,7 +125,7 @@ def make_session_options(threads: int | None = None, *, for_directml: bool = Fal
     ``threads`` None lets onnxruntime use every core; batch jobs pass a share.
     DirectML cannot run with memory patterns, so ``for_directml`` turns them off.
     """
-    import onnxruntime as ort
+    ort = _ort()
 
     if threads is not None and threads < 1:
         raise ValueError(f"threads must be at least 1, not {threads}")
@@ -308,7 +308,7 @@ class ColorizerSession:
 
     def _create_inner(self, order: Sequence[str]) -> Any:
         """Build the onnxruntime session, turning any load failure into a worded ModelError."""
-        import onnxruntime as ort
+        ort = _ort()
 
         path = self._path
         try:
@@ -393,7 +393,12 @@ class ColorizerSession:
         return f"ColorizerSession({str(self._path)!r}, provider={self.active_provider!r})"
 
 
-def _ort_available() -> list[str]:
-    import onnxruntime as ort
+def _ort() -> Any:
+    """onnxruntime, imported on first use so that importing the core stays cheap."""
+    import onnxruntime  # type: ignore[import-untyped]
 
-    return list(ort.get_available_providers())
+    return onnxruntime
+
+
+def _ort_available() -> list[str]:
+    return list(_ort().get_available_providers())
