@@ -92,15 +92,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("inputs", nargs="*", type=Path, metavar="INPUT", help="image files and/or folders")
     p.add_argument("-o", "--output", type=Path, metavar="OUT", help="output folder (created if needed)")
-    p.add_argument(
-        "--model", type=Path, help="ONNX model (default: $COLORIZER_MODEL or models/colorizer.onnx)"
-    )
-    p.add_argument(
-        "--provider", choices=["auto", *PROVIDER_ALIASES], default="auto", help="execution provider"
-    )
-    p.add_argument(
-        "--list-providers", action="store_true", help="list the usable execution providers and exit"
-    )
+    p.add_argument("--model", type=Path, help="ONNX model (default: $COLORIZER_MODEL or models/colorizer.onnx)")
+    p.add_argument("--provider", choices=["auto", *PROVIDER_ALIASES], default="auto", help="execution provider")
+    p.add_argument("--list-providers", action="store_true", help="list the usable execution providers and exit")
     p.add_argument("--format", choices=list(OUTPUT_FORMATS), help="output format (default: keep the input's)")
     p.add_argument("--quality", type=_quality, default=95, help="JPEG/WebP quality 1..100 (default 95)")
     p.add_argument("--bit-depth", type=int, choices=[8, 16], help="PNG/TIFF bit depth (default: the input's)")
@@ -220,9 +214,7 @@ def _clock(seconds: float | None) -> str:
 class TextProgress:
     """A dependency-free progress bar: redrawn in place on a terminal, a line every few seconds otherwise."""
 
-    def __init__(
-        self, stream: TextIO, *, quiet: bool = False, width: int = 28, interval_s: float = 5.0
-    ) -> None:
+    def __init__(self, stream: TextIO, *, quiet: bool = False, width: int = 28, interval_s: float = 5.0) -> None:
         self.stream = stream
         self.quiet = quiet
         self.width = width
@@ -355,9 +347,7 @@ def _run(args: argparse.Namespace) -> int:
         raise UsageError("no images found in " + ", ".join(str(p) for p in args.inputs))
     session = ColorizerSession(args.model, provider=args.provider)
     if not args.quiet:
-        sys.stderr.write(
-            f"model {session.info.version} on {session.active_provider}; writing to {args.output}\n"
-        )
+        sys.stderr.write(f"model {session.info.version} on {session.active_provider}; writing to {args.output}\n")
     token = CancelToken()
     bar = TextProgress(sys.stderr, quiet=args.quiet)
     started = time.perf_counter()

@@ -1,4 +1,4 @@
-"""Container-level helpers for imageio: header sniffing, metadata blocks, EXIF orientation.
+"""Container-level helpers for imageio: header sniffing, metadata blocks, orientation, TIFF layouts.
 
 Parsing the few header bytes ourselves lets the reader check the pixel limit
 before any decoder allocates, and pick up ICC/EXIF without decoding twice.
@@ -9,10 +9,13 @@ from __future__ import annotations
 import struct
 import zlib
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 from PIL import Image
+
+from colorizer_gui.core.errors import UnsupportedFormatError
 
 __all__ = [
     "EXIF_ORIENTATION",
@@ -25,6 +28,8 @@ __all__ = [
     "parse_header",
     "png_with_chunks",
     "sniff_format",
+    "tiff_pixels",
+    "tiff_tags_to_exif",
     "tiff_text_tags",
 ]
 
@@ -137,9 +142,7 @@ def _parse_jpeg(data: memoryview, complete: bool) -> HeaderInfo:
         raise ValueError("the JPEG header gives a zero image size")
     icc = b"".join(icc_chunks[k] for k in sorted(icc_chunks)) if icc_chunks else None
     truncated = complete and (sos < 0 or bytes(data[sos:]).rfind(b"\xff\xd9") < 0)
-    return HeaderInfo(
-        "jpeg", size[0], size[1], components=components, icc_profile=icc, exif=exif, truncated=truncated
-    )
+    return HeaderInfo("jpeg", size[0], size[1], components=components, icc_profile=icc, exif=exif, truncated=truncated)
 
 
 def _parse_png(data: memoryview, complete: bool) -> HeaderInfo:
@@ -214,9 +217,7 @@ def _parse_webp(data: memoryview, complete: bool) -> HeaderInfo:
             raise NeedMoreData
         raise ValueError("the WebP file has no image header (damaged or truncated)")
     truncated = complete and len(data) < riff_size + 8
-    return HeaderInfo(
-        "webp", size[0], size[1], icc_profile=icc, exif=exif, truncated=truncated, animated=animated
-    )
+    return HeaderInfo("webp", size[0], size[1], icc_profile=icc, exif=exif, truncated=truncated, animated=animated)
 
 
 def _parse_bmp(data: memoryview, complete: bool) -> HeaderInfo:
@@ -331,8 +332,48 @@ def png_with_chunks(png: bytes, *, icc: bytes | None, exif: bytes | None, text: 
         body = exif[len(_EXIF_PREFIX) :] if exif.startswith(_EXIF_PREFIX) else exif
         chunks.append(_png_chunk(b"eXIf", body))
     for key, value in text.items():
-        chunks.append(
-            _png_chunk(b"tEXt", key.encode("latin-1") + b"\x00" + value.encode("latin-1", "replace"))
-        )
+        chunks.append(_png_chunk(b"tEXt", key.encode("latin-1") + b"\x00" + value.encode("latin-1", "replace")))
     ihdr_end = 8 + 12 + 13
     return png[:ihdr_end] + b"".join(chunks) + png[ihdr_end:]
+
+
+def tiff_pixels(
+    path: Path,
+    arr: np.ndarray,
+    photometric: int,
+    extrasamples: tuple[int, ...],
+    bits: int,
+    colormap: np.ndarray | None,
+    warnings: list[str],
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Map TIFF photometric interpretations onto gray/RGB + alpha, 8 or 16 bit."""
+    if arr.dtype == np.bool_:
+        arr = arr.astype(np.uint8) * np.uint8(255)
+    if arr.dtype not in (np.uint8, np.uint16):
+        raise UnsupportedFormatError(
+            f"{arr.dtype} TIFF samples are not supported; save the scan as 8 or 16 bit", path=path
+        )
+    if arr.dtype == np.uint16 and 8 < bits < 16:  # e.g. 12-bit scans: stretch to the full range
+        arr = (arr.astype(np.float32) * (65535.0 / (2**bits - 1))).round().clip(0, 65535).astype(np.uint16)
+    if photometric == 3 and colormap is not None:  # palette
+        lut = np.asarray(colormap)
+        lut = (lut // 257).astype(np.uint8) if arr.dtype == np.uint8 or lut.max() <= 255 * 257 else lut
+        return np.ascontiguousarray(lut[:, arr].transpose(1, 2, 0)), None
+    if arr.ndim == 2:
+        return (np.iinfo(arr.dtype).max - arr if photometric == 0 else arr), None
+    base = {0: 1, 1: 1, 2: 3, 5: 4, 6: 3}.get(photometric)
+    if base is None or arr.ndim != 3 or arr.shape[2] < base:
+        raise UnsupportedFormatError(f"TIFF photometric interpretation {photometric} is not supported", path=path)
+    alpha = None
+    if arr.shape[2] > base and extrasamples and extrasamples[0] in (1, 2):
+        alpha = np.ascontiguousarray(arr[:, :, base])
+    if photometric in (0, 1):
+        gray = arr[:, :, 0]
+        return np.ascontiguousarray(np.iinfo(arr.dtype).max - gray if photometric == 0 else gray), alpha
+    if photometric == 5:  # CMYK without colour management
+        top = float(np.iinfo(arr.dtype).max)
+        cmyk = arr[:, :, :4].astype(np.float32) / top
+        rgb = (1.0 - cmyk[:, :, :3]) * (1.0 - cmyk[:, :, 3:4]) * top
+        warnings.append("CMYK TIFF converted to RGB without its colour profile")
+        return rgb.round().astype(arr.dtype), alpha
+    return np.ascontiguousarray(arr[:, :, :3]), alpha

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from colorizer_gui.core import imageio
-from colorizer_gui.core.errors import ColorizerError, ImageWriteError, UsageError
+from colorizer_gui.core.errors import ColorizerError, ImageTooLargeError, ImageWriteError, UsageError
 from colorizer_gui.core.hints import Hints, load_hints, sidecar_path
 from colorizer_gui.core.imageio import DEFAULT_MAX_PIXELS, LoadedImage, SaveOptions
 
@@ -184,9 +184,7 @@ def _output_suffix(source: Path, output_format: str | None) -> str:
         kept = imageio.format_for_suffix(suffix)  # the input's own format, if we can write it
         return source.suffix if kept else imageio.OUTPUT_FORMATS["png"]
     if output_format not in imageio.OUTPUT_FORMATS:
-        raise UsageError(
-            f"unknown output format {output_format!r}; choose one of {', '.join(imageio.OUTPUT_FORMATS)}"
-        )
+        raise UsageError(f"unknown output format {output_format!r}; choose one of {', '.join(imageio.OUTPUT_FORMATS)}")
     if imageio.format_for_suffix(suffix) == output_format:
         return source.suffix
     return imageio.OUTPUT_FORMATS[output_format]
@@ -397,7 +395,7 @@ def _dry_run(todo: Sequence[tuple[int, BatchItem]], options: BatchOptions, tally
         try:
             width, height = imageio.probe_image_size(item.source)
             if width * height > options.max_pixels:
-                raise imageio.ImageTooLargeError(
+                raise ImageTooLargeError(
                     f"{width}x{height} is above the limit of {options.max_pixels / 1e6:.0f} megapixels",
                     path=item.source,
                 )
@@ -447,9 +445,7 @@ class _Runner:
         )
         imageio.write_image(item.output, rgb, alpha=image.alpha, metadata=image.metadata, options=save)
         reason = "; ".join(image.metadata.warnings)
-        return FileResult(
-            item.source, item.output, FileStatus.OK, reason, time.perf_counter() - loaded.started
-        )
+        return FileResult(item.source, item.output, FileStatus.OK, reason, time.perf_counter() - loaded.started)
 
     def _fail(self, index: int, item: BatchItem, exc: BaseException, started: float) -> None:
         seconds = time.perf_counter() - started
@@ -487,9 +483,7 @@ class _Runner:
                     try:
                         loaded = future.result()
                         self.tally.current = item.source
-                        chroma = self._pipeline.predict_chroma(
-                            self.session, loaded.image.pixels, hints=loaded.hints
-                        )
+                        chroma = self._pipeline.predict_chroma(self.session, loaded.image.pixels, hints=loaded.hints)
                     except Exception as exc:  # unreadable file, bad sidecar, model failure: this file only
                         self._fail(index, item, exc, started)
                         continue

@@ -52,9 +52,7 @@ __all__ = [
 ]
 
 DEFAULT_MAX_PIXELS: int = 300_000_000
-SUPPORTED_INPUT_SUFFIXES: frozenset[str] = frozenset(
-    {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp", ".bmp"}
-)
+SUPPORTED_INPUT_SUFFIXES: frozenset[str] = frozenset({".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp", ".bmp"})
 OUTPUT_FORMATS: dict[str, str] = {"jpeg": ".jpg", "png": ".png", "tiff": ".tif", "webp": ".webp"}
 _SUFFIX_FORMATS = {
     ".jpg": "jpeg",
@@ -333,7 +331,7 @@ def _read_tiff(path: Path, fh: BinaryIO, max_pixels: int) -> _Decoded:
         raise ImageReadError(f"the TIFF file is damaged or truncated ({exc})", path=path) from exc
     if planar == 2 and arr.ndim == 3 and arr.shape[0] < arr.shape[-1]:
         arr = np.moveaxis(arr, 0, -1)
-    pixels, alpha = _tiff_pixels(path, arr, photometric, extrasamples, bits, colormap, warnings)
+    pixels, alpha = meta.tiff_pixels(path, arr, photometric, extrasamples, bits, colormap, warnings)
     icc = tags.get(34675)
     icc_bytes = bytes(icc) if isinstance(icc, (bytes, bytearray, np.ndarray, tuple)) else None
     if photometric == 5:
@@ -341,50 +339,6 @@ def _read_tiff(path: Path, fh: BinaryIO, max_pixels: int) -> _Decoded:
     orientation = tags.get(274, 1)
     orientation = int(orientation) if isinstance(orientation, int) and 1 <= int(orientation) <= 8 else 1
     return _Decoded(pixels, alpha, icc_bytes, meta.tiff_tags_to_exif(tags), orientation, warnings)
-
-
-def _tiff_pixels(
-    path: Path,
-    arr: np.ndarray,
-    photometric: int,
-    extrasamples: tuple[int, ...],
-    bits: int,
-    colormap: np.ndarray | None,
-    warnings: list[str],
-) -> tuple[np.ndarray, np.ndarray | None]:
-    """Map TIFF photometric interpretations onto gray/RGB + alpha, 8 or 16 bit."""
-    if arr.dtype == np.bool_:
-        arr = arr.astype(np.uint8) * np.uint8(255)
-    if arr.dtype not in (np.uint8, np.uint16):
-        raise UnsupportedFormatError(
-            f"{arr.dtype} TIFF samples are not supported; save the scan as 8 or 16 bit", path=path
-        )
-    if arr.dtype == np.uint16 and 8 < bits < 16:  # e.g. 12-bit scans: stretch to the full range
-        arr = (arr.astype(np.float32) * (65535.0 / (2**bits - 1))).round().clip(0, 65535).astype(np.uint16)
-    if photometric == 3 and colormap is not None:  # palette
-        lut = np.asarray(colormap)
-        lut = (lut // 257).astype(np.uint8) if arr.dtype == np.uint8 or lut.max() <= 255 * 257 else lut
-        return np.ascontiguousarray(lut[:, arr].transpose(1, 2, 0)), None
-    if arr.ndim == 2:
-        return (np.iinfo(arr.dtype).max - arr if photometric == 0 else arr), None
-    base = {0: 1, 1: 1, 2: 3, 5: 4, 6: 3}.get(photometric)
-    if base is None or arr.ndim != 3 or arr.shape[2] < base:
-        raise UnsupportedFormatError(
-            f"TIFF photometric interpretation {photometric} is not supported", path=path
-        )
-    alpha = None
-    if arr.shape[2] > base and extrasamples and extrasamples[0] in (1, 2):
-        alpha = np.ascontiguousarray(arr[:, :, base])
-    if photometric in (0, 1):
-        gray = arr[:, :, 0]
-        return np.ascontiguousarray(np.iinfo(arr.dtype).max - gray if photometric == 0 else gray), alpha
-    if photometric == 5:  # CMYK without colour management
-        top = float(np.iinfo(arr.dtype).max)
-        cmyk = arr[:, :, :4].astype(np.float32) / top
-        rgb = (1.0 - cmyk[:, :, :3]) * (1.0 - cmyk[:, :, 3:4]) * top
-        warnings.append("CMYK TIFF converted to RGB without its colour profile")
-        return rgb.round().astype(arr.dtype), alpha
-    return np.ascontiguousarray(arr[:, :, :3]), alpha
 
 
 def _convert_depth(pixels: np.ndarray, bit_depth: int) -> np.ndarray:
@@ -476,11 +430,7 @@ def write_image(
     """
     path = Path(path)
     fmt = _output_format(path, options)
-    if (
-        rgb.ndim not in (2, 3)
-        or (rgb.ndim == 3 and rgb.shape[2] != 3)
-        or rgb.dtype not in (np.uint8, np.uint16)
-    ):
+    if rgb.ndim not in (2, 3) or (rgb.ndim == 3 and rgb.shape[2] != 3) or rgb.dtype not in (np.uint8, np.uint16):
         raise UsageError(f"pixels must be uint8/uint16 (H, W) or (H, W, 3), got {rgb.dtype} {rgb.shape}")
     depth = 8 if fmt in ("jpeg", "webp") else (options.bit_depth or (16 if rgb.dtype == np.uint16 else 8))
     pixels = _convert_depth(rgb, depth)
@@ -532,9 +482,7 @@ def _to_pil(pixels: np.ndarray, alpha: np.ndarray | None, *, webp: bool) -> Imag
     return Image.fromarray(pixels, "L" if pixels.ndim == 2 else "RGB")
 
 
-def _write_png(
-    fh: BinaryIO, pixels: np.ndarray, alpha: np.ndarray | None, icc: bytes | None, exif: bytes
-) -> None:
+def _write_png(fh: BinaryIO, pixels: np.ndarray, alpha: np.ndarray | None, icc: bytes | None, exif: bytes) -> None:
     if pixels.ndim == 2 and alpha is not None:
         pixels = np.repeat(pixels[:, :, None], 3, axis=2)
     if pixels.ndim == 3:

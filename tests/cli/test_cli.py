@@ -108,9 +108,7 @@ def test_format_and_bit_depth_options(
     assert code == 0 and err == ""  # --quiet: nothing unless something fails
     tifs = sorted(out.rglob("*.tif"))
     assert len(tifs) == 4 and all(read_image(p).bit_depth == 16 for p in tifs)
-    code, _, _ = run(
-        [str(photos), "-o", str(tmp_path / "j"), "--model", str(tiny_model), "--format", "jpeg"], capsys
-    )
+    code, _, _ = run([str(photos), "-o", str(tmp_path / "j"), "--model", str(tiny_model), "--format", "jpeg"], capsys)
     assert code == 0 and read_image(tmp_path / "j" / "family" / "scan.jpg").bit_depth == 8
     code, _, err = run([*argv[:-2], "--format", "jpeg", "--bit-depth", "16"], capsys)
     assert code == 2 and "8-bit only" in err
@@ -122,20 +120,14 @@ def test_hints_file_for_single_input(
     photo = next(photos.glob("*.jpg"))
     w, h = read_image(photo).size
     hints = tmp_path / "green.json"
-    save_hints(
-        hints, Hints(image_size=(w, h), points=(HintPoint(w / 2, h / 2, 2.0 * max(w, h), (40, 180, 60)),))
-    )
+    save_hints(hints, Hints(image_size=(w, h), points=(HintPoint(w / 2, h / 2, 2.0 * max(w, h), (40, 180, 60)),)))
     out = tmp_path / "out"
-    code, _, err = run(
-        [str(photo), "-o", str(out), "--model", str(tiny_model), "--hints", str(hints)], capsys
-    )
+    code, _, err = run([str(photo), "-o", str(out), "--model", str(tiny_model), "--hints", str(hints)], capsys)
     assert code == 0, err
     rgb = read_image(out / photo.name).pixels.astype(int)
     mid = rgb[h // 4 : 3 * h // 4, w // 4 : 3 * w // 4]
     assert (mid[..., 1] > mid[..., 0]).mean() > 0.9  # green hint, not the tiny model's warm base colour
-    code, _, err = run(
-        [str(photos), "-o", str(out), "--model", str(tiny_model), "--hints", str(hints)], capsys
-    )
+    code, _, err = run([str(photos), "-o", str(out), "--model", str(tiny_model), "--hints", str(hints)], capsys)
     assert code == 2 and "exactly one input" in err
 
 

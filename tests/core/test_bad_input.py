@@ -120,12 +120,7 @@ def _png_claiming(width: int, height: int) -> bytes:
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
 
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", ihdr)
-        + chunk(b"IDAT", zlib.compress(b"\0" * 99))
-        + chunk(b"IEND", b"")
-    )
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 99)) + chunk(b"IEND", b"")
 
 
 def _jpeg_claiming(photo: np.ndarray, width: int, height: int) -> bytes:
@@ -189,9 +184,7 @@ def test_unreadable_file(
     assert_failed(result, out, "permission denied")
 
 
-def test_output_folder_under_a_regular_file(
-    tmp_path: Path, session: ColorizerSession, photo: np.ndarray
-) -> None:
+def test_output_folder_under_a_regular_file(tmp_path: Path, session: ColorizerSession, photo: np.ndarray) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
     src = folder / "a.png"

@@ -114,9 +114,7 @@ def test_missing_input_is_a_usage_error(tmp_path: Path) -> None:
         plan_batch([tmp_path / "nope"], BatchOptions(output_dir=tmp_path / "out"))
 
 
-def test_run_colorizes_every_file_with_model_colour(
-    tmp_path: Path, archive: Path, session: ColorizerSession
-) -> None:
+def test_run_colorizes_every_file_with_model_colour(tmp_path: Path, archive: Path, session: ColorizerSession) -> None:
     before = {p: digest(p) for p in archive.rglob("*") if p.is_file()}
     out = tmp_path / "out"
     seen: list[Progress] = []
@@ -162,18 +160,14 @@ def test_16_bit_input_as_jpeg_is_8_bit(tmp_path: Path, archive: Path, session: C
     assert wide.ok == 1 and read_image(tmp_path / "w" / "a.jpg").bit_depth == 8  # JPEG cannot hold 16
 
 
-def test_sidecar_and_hints_file_colour_the_photo(
-    tmp_path: Path, shared_data: Path, session: ColorizerSession
-) -> None:
+def test_sidecar_and_hints_file_colour_the_photo(tmp_path: Path, shared_data: Path, session: ColorizerSession) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
     photo = folder / "p.png"
     gray = gray_of(small_photo(shared_data, 4))
     write_image(photo, gray)
     h, w = gray.shape
-    blue = Hints(
-        image_size=(w, h), points=(HintPoint(x=w / 2, y=h / 2, radius=4 * max(w, h), rgb=(40, 60, 200)),)
-    )
+    blue = Hints(image_size=(w, h), points=(HintPoint(x=w / 2, y=h / 2, radius=4 * max(w, h), rgb=(40, 60, 200)),))
     save_hints(sidecar_path(photo), blue)
     report = run_batch(session, [folder], BatchOptions(output_dir=tmp_path / "out"))
     assert report.ok == 1
@@ -181,9 +175,7 @@ def test_sidecar_and_hints_file_colour_the_photo(
     a, b = mean_ab(read_image(tmp_path / "out" / "p.png").pixels)
     assert b < 0 and abs(b - blue_ab[1]) < abs(b - 30.0)  # blue hint, not the model's base colour
 
-    red = Hints(
-        image_size=(w, h), points=(HintPoint(x=w / 2, y=h / 2, radius=4 * max(w, h), rgb=(200, 40, 40)),)
-    )
+    red = Hints(image_size=(w, h), points=(HintPoint(x=w / 2, y=h / 2, radius=4 * max(w, h), rgb=(200, 40, 40)),))
     red_file = tmp_path / "red.json"
     save_hints(red_file, red)
     opts = BatchOptions(output_dir=tmp_path / "out2", hints_file=red_file)
@@ -216,9 +208,7 @@ def test_cancel_stops_soon_and_leaves_no_partial_files(
             token.cancel()
 
     out = tmp_path / "out"
-    report = run_batch(
-        session, [folder], BatchOptions(output_dir=out, jobs=2), progress=stop_after_first, cancel=token
-    )
+    report = run_batch(session, [folder], BatchOptions(output_dir=out, jobs=2), progress=stop_after_first, cancel=token)
     assert report.cancelled and len(report.results) == 12
     assert 1 <= report.ok < 12
     assert all(r.reason == "cancelled" for r in report.results if r.status is FileStatus.SKIPPED)
@@ -247,9 +237,7 @@ def test_dry_run_writes_nothing(tmp_path: Path, archive: Path, session: Colorize
     assert not out.exists()
 
 
-def test_parallel_jobs_give_identical_outputs(
-    tmp_path: Path, archive: Path, session: ColorizerSession
-) -> None:
+def test_parallel_jobs_give_identical_outputs(tmp_path: Path, archive: Path, session: ColorizerSession) -> None:
     run_batch(session, [archive], BatchOptions(output_dir=tmp_path / "j1", jobs=1, output_format="png"))
     run_batch(session, [archive], BatchOptions(output_dir=tmp_path / "j3", jobs=3, output_format="png"))
     for one in (tmp_path / "j1").rglob("*.png"):
