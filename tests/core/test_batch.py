@@ -5,6 +5,9 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import cv2
@@ -256,3 +259,35 @@ def test_alpha_survives_the_batch(tmp_path: Path, session: ColorizerSession) -> 
     out = read_image(tmp_path / "out" / "logo.png")
     assert out.alpha is not None
     np.testing.assert_array_equal(out.alpha, alpha)
+
+
+def test_kill_9_mid_write_leaves_no_partial_output(tmp_path: Path, archive: Path, session: ColorizerSession) -> None:
+    """A writer killed with SIGKILL leaves only a recognisable temp file, which the next run removes."""
+    out = tmp_path / "out"
+    out.mkdir()
+    target = out / "b.png"
+    script = (
+        "import sys, time, numpy as np\n"
+        "from pathlib import Path\n"
+        "from colorizer_gui.core import imageio\n"
+        "def stuck(fh, *args):\n"
+        "    fh.write(b'\\x89PNG half of an image'); fh.flush()\n"
+        "    print('WRITING', flush=True); time.sleep(120)\n"
+        "imageio._encode_to = stuck\n"
+        "imageio.write_image(Path(sys.argv[1]), np.zeros((64, 64, 3), np.uint8))\n"
+    )
+    repo = Path(__file__).resolve().parents[2]
+    proc = subprocess.Popen([sys.executable, "-c", script, str(target)], cwd=repo, stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "WRITING"
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert not target.exists()
+    temps = [p for p in out.iterdir() if imageio.is_temp_file(p)]
+    assert len(temps) == 1 and temps[0].name.startswith(".b.png")
+    report = run_batch(session, [archive / "b.png"], BatchOptions(output_dir=out))
+    assert report.ok == 1 and read_image(target).pixels.ndim == 3
+    assert not [p for p in out.iterdir() if imageio.is_temp_file(p)]
