@@ -1,0 +1,270 @@
+"""The main window end to end with the tiny model (hint colour where hinted, (20, 30) elsewhere)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from colorizer_gui.core import color
+from colorizer_gui.core.hints import load_hints, sidecar_path
+from colorizer_gui.core.imageio import SaveOptions, read_image
+from colorizer_gui.gui.settings import AppSettings
+
+from .conftest import gray_photo, open_photo, wait_idle
+from .events import click_image, drag_image
+
+BASE_AB = (20.0, 30.0)  # the tiny model's colour where there is no hint
+BLUE = (40, 90, 220)
+
+
+def expected_rgb(gray_level: int, rgb: tuple[int, int, int]) -> np.ndarray:
+    """What the tiny model makes of a hint colour on a flat gray: the hint's ab at the photo's L."""
+    light = color.gray_to_lab_l(np.array([gray_level / 255.0], dtype=np.float32))[0]
+    ab = color.srgb_to_lab(np.array([rgb], dtype=np.float32) / 255.0)[0, 1:]
+    lab = np.array([[light, ab[0], ab[1]]], dtype=np.float32)
+    return color.from_unit_float(color.lab_to_srgb(lab), 8)[0].astype(int)
+
+
+def base_rgb(gray_level: int) -> np.ndarray:
+    light = color.gray_to_lab_l(np.array([gray_level / 255.0], dtype=np.float32))[0]
+    lab = np.array([[light, *BASE_AB]], dtype=np.float32)
+    return color.from_unit_float(color.lab_to_srgb(lab), 8)[0].astype(int)
+
+
+def drop(window, paths: list[Path]) -> None:  # type: ignore[no-untyped-def]
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    pos = QPointF(window.width() / 2, window.height() / 2)
+    enter = QDragEnterEvent(
+        pos, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
+    QApplication.sendEvent(window, enter)
+    assert enter.isAccepted()
+    event = QDropEvent(pos, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(window, event)
+
+
+def test_dropping_a_file_opens_and_colorizes_it(qtbot, make_window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    window = make_window()
+    photo = gray_photo(tmp_path / "flat.png", level=120)
+    with qtbot.waitSignal(window.editor.previewApplied, timeout=20000):
+        drop(window, [photo])
+    assert window.editor.path == photo
+    assert window.canvas.has_result()
+    assert tuple(window.editor.sample_result(64, 48)) == tuple(base_rgb(120))
+    assert "tiny-test-1" in window.model_label.text()
+    assert "cpu" in window.provider_label.text()
+    assert window.inference_label.text().endswith(" ms")
+    assert window.settings.recent_files == [photo]
+
+
+def test_dropping_a_folder_fills_the_batch_panel(qtbot, make_window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    window = make_window()
+    folder = tmp_path / "scans"
+    folder.mkdir()
+    drop(window, [folder])
+    assert window.batch_panel.input_paths() == [folder]
+    assert window.batch_panel.isVisible()
+    assert window.editor.path is None
+
+
+def test_stroke_colours_the_preview_and_is_saved_with_its_sidecar(qtbot, make_window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    window = make_window()
+    photo = gray_photo(tmp_path / "flat.png", width=128, height=96, level=120)
+    open_photo(qtbot, window, photo)
+    window.select_tool("brush")
+    window.color_panel.set_color(BLUE)
+    window.color_panel.brush_width.setValue(20)
+    with qtbot.waitSignal(window.editor.previewApplied, timeout=20000):
+        drag_image(window.canvas, [(20, 48), (50, 48), (80, 48), (108, 48)])
+    wait_idle(qtbot, window)
+    assert len(window.document.strokes) == 1
+    assert window.document.undo_stack.count() == 1
+    assert np.abs(np.array(window.editor.sample_result(64, 48)) - expected_rgb(120, BLUE)).max() <= 1
+    assert tuple(window.editor.sample_result(64, 8)) == tuple(base_rgb(120))
+
+    # What is on screen, with the hint overlay hidden, is the colorized result.
+    window.hints_action.trigger()
+    shot = window.canvas.grab().toImage()
+    view = window.canvas.image_to_view(QPointF(64, 48)).toPoint()
+    pixel = shot.pixelColor(QPoint(int(view.x() * shot.devicePixelRatio()), int(view.y() * shot.devicePixelRatio())))
+    assert np.abs(np.array([pixel.red(), pixel.green(), pixel.blue()]) - expected_rgb(120, BLUE)).max() <= 2
+
+    out = tmp_path / "out" / "flat-colour.png"
+    out.parent.mkdir()
+    with qtbot.waitSignal(window.editor.saved, timeout=30000):
+        assert window.save_to(out, SaveOptions(format="png"))
+    saved = read_image(out)
+    assert saved.size == (128, 96)
+    assert np.abs(saved.pixels[48, 64].astype(int) - expected_rgb(120, BLUE)).max() <= 2
+    assert np.abs(saved.pixels[5, 64].astype(int) - base_rgb(120)).max() <= 2
+    hints = load_hints(sidecar_path(out))
+    assert hints.image_size == (128, 96)
+    assert hints.strokes[0].rgb == BLUE and hints.strokes[0].width == 20
+
+    # Opening the photo again brings its hints back (they were saved next to the output).
+    window.document.clear()
+    open_photo(qtbot, window, photo)
+    assert window.document.strokes == hints.strokes
+    assert window.document.undo_stack.count() == 0
+
+
+def test_undo_redo_points_strokes_and_clear_update_the_preview(qtbot, make_window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    window = make_window()
+    open_photo(qtbot, window, gray_photo(tmp_path / "flat.png", level=120))
+    window.color_panel.set_color(BLUE)
+    window.color_panel.point_radius.setValue(10)
+    window.select_tool("point")
+    click_image(window.canvas, 30, 30)
+    window.select_tool("brush")
+    drag_image(window.canvas, [(70, 70), (110, 70)])
+    wait_idle(qtbot, window)
+    assert len(window.document.points) == 1 and len(window.document.strokes) == 1
+    blue = expected_rgb(120, BLUE)
+    assert np.abs(np.array(window.editor.sample_result(30, 30)) - blue).max() <= 1
+
+    window.clear_action.trigger()
+    wait_idle(qtbot, window)
+    assert window.document.is_empty()
+    assert tuple(window.editor.sample_result(30, 30)) == tuple(base_rgb(120))
+
+    window.undo_action.trigger()  # clear undone
+    wait_idle(qtbot, window)
+    assert len(window.document.points) == 1 and len(window.document.strokes) == 1
+    assert np.abs(np.array(window.editor.sample_result(30, 30)) - blue).max() <= 1
+    window.undo_action.trigger()  # stroke
+    window.undo_action.trigger()  # point
+    wait_idle(qtbot, window)
+    assert window.document.is_empty()
+    assert tuple(window.editor.sample_result(30, 30)) == tuple(base_rgb(120))
+    window.redo_action.trigger()
+    wait_idle(qtbot, window)
+    assert len(window.document.points) == 1 and window.document.strokes == ()
+    assert np.abs(np.array(window.editor.sample_result(30, 30)) - blue).max() <= 1
+
+
+def test_only_the_newest_preview_is_applied(qtbot, make_window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    window = make_window()
+    open_photo(qtbot, window, gray_photo(tmp_path / "flat.png", level=120))
+    applied: list[int] = []
+    window.editor.previewApplied.connect(applied.append)
+    window.color_panel.point_radius.setValue(8)
+    for i, rgb in enumerate([(200, 0, 0), (0, 200, 0), (0, 0, 200), (200, 200, 0), *[BLUE] * 6]):
+        window.document.add_point(10 + 10 * i, 48, rgb, 8)
+    wait_idle(qtbot, window)
+    assert applied, "no preview arrived"
+    assert applied == sorted(applied)
+    assert applied[-1] == window.editor.preview_worker.latest_id
+    assert len(applied) < 10  # debounced: the burst did not run ten times
+    last = window.document.points[-1]
+    assert np.abs(np.array(window.editor.sample_result(last.x, last.y)) - expected_rgb(120, BLUE)).max() <= 1
+
+
+def test_suggestions_for_a_clicked_spot_recolour_the_point(qtbot, make_window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    window = make_window()
+    open_photo(qtbot, window, gray_photo(tmp_path / "flat.png", level=120))
+    window.select_tool("point")
+    click_image(window.canvas, 60, 40)
+    suggestions = window.color_panel.suggestions
+    assert suggestions[0].label == "model"
+    assert suggestions[0].ab == pytest.approx(BASE_AB, abs=0.01)
+    assert window.color_panel.suggestion_buttons[1].isVisible()
+    window.color_panel.suggestion_buttons[2].click()
+    chosen = suggestions[2].rgb
+    assert window.document.points[0].rgb == chosen
+    assert window.color_panel.color() == chosen
+    window.undo_action.trigger()
+    assert window.document.points[0].rgb != chosen
+
+
+def test_eyedropper_takes_the_colour_of_the_result(qtbot, make_window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    window = make_window()
+    open_photo(qtbot, window, gray_photo(tmp_path / "flat.png", level=120))
+    window.select_tool("eyedropper")
+    click_image(window.canvas, 64, 48)
+    assert window.color_panel.color() == tuple(base_rgb(120))
+    assert window.document.is_empty()
+
+
+def test_a_text_file_named_jpg_shows_an_error_and_the_app_goes_on(qtbot, make_window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    window = make_window()
+    bad = tmp_path / "notes.jpg"
+    bad.write_text("this is not a photo\n")
+    with qtbot.waitSignal(window.errorShown, timeout=20000) as blocker:
+        window.open_path(bad)
+    assert "notes.jpg" in blocker.args[0]
+    assert isinstance(window.message_box, QMessageBox) and window.message_box.isVisible()
+    assert "Traceback" not in window.message_box.text()
+    assert window.editor.path is None
+    window.message_box.close()
+    good = gray_photo(tmp_path / "good.png", level=90)
+    open_photo(qtbot, window, good)
+    assert window.editor.path == good
+
+
+@pytest.mark.parametrize("kind", ["missing", "corrupt"])
+def test_a_bad_model_still_opens_the_window_and_explains_the_fix(  # type: ignore[no-untyped-def]
+    qtbot, make_window, tmp_path: Path, kind: str
+) -> None:
+    model = tmp_path / "colorizer.onnx"
+    if kind == "corrupt":
+        model.write_bytes(b"\x08\x01garbage, not a protobuf" * 10)
+    window = make_window(model=model)
+    assert window.banner.isVisible()
+    text = window.banner.text()
+    assert "models/colorizer.onnx" in text and "$COLORIZER_MODEL" in text and "--model" in text
+    assert window.model_label.text() == "No model"
+    photo = gray_photo(tmp_path / "flat.png", level=120)
+    open_photo(qtbot, window, photo)
+    assert window.editor.path == photo
+    assert not window.canvas.has_result()
+    assert not window.save_action.isEnabled()
+    assert not window.batch_panel.start()
+    assert "model" in window.batch_panel.status.text().lower()
+
+
+def test_backslash_held_shows_the_original(qtbot, make_window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    window = make_window()
+    open_photo(qtbot, window, gray_photo(tmp_path / "flat.png", level=120))
+    qtbot.keyPress(window.canvas, Qt.Key.Key_Backslash)
+    assert window.canvas.showing_original
+    qtbot.keyRelease(window.canvas, Qt.Key.Key_Backslash)
+    assert not window.canvas.showing_original
+
+
+def test_tool_shortcuts_and_about(qtbot, make_window) -> None:  # type: ignore[no-untyped-def]
+    window = make_window()
+    shortcuts = {name: action.shortcut().toString() for name, action in window.tool_actions.items()}
+    assert shortcuts == {"point": "P", "brush": "B", "eraser": "E", "eyedropper": "I", "pan": "H"}
+    window.tool_actions["eraser"].trigger()
+    assert window.canvas.tool is window.tools["eraser"]
+    window.show_about()
+    from colorizer_gui.gui.about_dialog import AboutDialog
+
+    dialog = window.findChild(AboutDialog)
+    assert dialog is not None and dialog.isVisible()
+    text = dialog.text.toPlainText()
+    assert "tiny-test-1" in text and "Apache-2.0" in text and "LGPL" in text
+    dialog.close()
+
+
+def test_settings_survive_a_restart(qtbot, make_window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    ini = tmp_path / "persist.ini"
+    window = make_window(settings=AppSettings.from_file(ini))
+    photo = gray_photo(tmp_path / "flat.png", level=120)
+    open_photo(qtbot, window, photo)
+    window.color_panel.set_color(BLUE)
+    window.color_panel.brush_width.setValue(33)
+    window.settings.save_options = SaveOptions(format="tiff", quality=80, bit_depth=16)
+    window.close()
+    again = AppSettings.from_file(ini)
+    assert again.recent_files == [photo]
+    assert again.open_dir == photo.parent
+    assert again.color == BLUE and again.brush_width == 33
+    assert again.save_options == SaveOptions(format="tiff", quality=80, bit_depth=16)
+    assert again.provider == "auto"
