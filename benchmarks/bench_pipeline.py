@@ -186,7 +186,15 @@ def main(argv: list[str] | None = None) -> int:
         print(" ".join(f"{name:>{width}}" for name, width in columns), "peak RSS MB")
         for size in (float(s) for s in args.sizes.split(",")):
             for bits in (int(d) for d in args.depths.split(",")):
-                source = _make_input(size, bits, workdir)
+                # Made in its own process: a child inherits its parent's peak RSS on Linux,
+                # so the parent must stay small for each case's getrusage figure to be its own.
+                made = subprocess.run(
+                    [sys.executable, __file__, "--_make", str(size), str(bits), str(workdir)],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
+                source = Path(made.stdout.strip().splitlines()[-1])
                 proc = subprocess.run(
                     [
                         sys.executable,
@@ -226,5 +234,7 @@ def main(argv: list[str] | None = None) -> int:
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--_case":
         _child(sys.argv[2:])
+    elif len(sys.argv) > 1 and sys.argv[1] == "--_make":
+        print(_make_input(float(sys.argv[2]), int(sys.argv[3]), Path(sys.argv[4])))
     else:
         sys.exit(main())

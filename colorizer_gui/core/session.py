@@ -74,9 +74,7 @@ def _short_name(name: str) -> str | None:
 
 def available_providers() -> list[str]:
     """Short names of the providers this onnxruntime build offers, best first (CPU always)."""
-    ort = _ort()
-
-    return provider_order(ort.get_available_providers())
+    return provider_order(_ort_available())
 
 
 def provider_order(available: Sequence[str], requested: str | None = None) -> list[str]:
@@ -107,9 +105,7 @@ def provider_order(available: Sequence[str], requested: str | None = None) -> li
         return order
     wanted = _short_name(requested)
     if wanted is None:
-        raise ProviderError(
-            f"unknown execution provider {requested!r}; choose one of auto, {', '.join(_PREFERENCE)}"
-        )
+        raise ProviderError(f"unknown execution provider {requested!r}; choose one of auto, {', '.join(_PREFERENCE)}")
     if wanted not in present:
         raise ProviderError(
             f"execution provider {wanted!r} is not available in this installation "
@@ -125,10 +121,9 @@ def make_session_options(threads: int | None = None, *, for_directml: bool = Fal
     ``threads`` None lets onnxruntime use every core; batch jobs pass a share.
     DirectML cannot run with memory patterns, so ``for_directml`` turns them off.
     """
-    ort = _ort()
-
     if threads is not None and threads < 1:
         raise ValueError(f"threads must be at least 1, not {threads}")
+    ort = _ort()
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads or 0
     options.inter_op_num_threads = 1
@@ -303,13 +298,12 @@ class ColorizerSession:
         if order[0] != "cpu" and self.active_provider != order[0]:
             message = f"{order[0]} could not start, running the model on {self.active_provider} instead"
             logger.warning(message)
-            if provider not in (None, "auto"):
+            if provider is not None and provider.strip().lower() != "auto":
                 warnings.warn(message, RuntimeWarning, stacklevel=2)
 
     def _create_inner(self, order: Sequence[str]) -> Any:
         """Build the onnxruntime session, turning any load failure into a worded ModelError."""
         ort = _ort()
-
         path = self._path
         try:
             size = path.stat().st_size
