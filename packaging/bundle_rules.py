@@ -10,9 +10,14 @@ exercise the rules.
 
 from __future__ import annotations
 
+import posixpath
 import re
+from collections.abc import Callable, Iterable, Sequence
 
-__all__ = ["keep_binary", "keep_data"]
+__all__ = ["dangling_symlinks", "keep_binary", "keep_data", "unreachable_libraries"]
+
+#: (bundle path, source path or symlink target, PyInstaller typecode), as in Analysis.binaries.
+TocEntry = tuple[str, str, str]
 
 #: Plugin types the app loads, and per type the file-name prefixes kept (None = all).
 _PLUGIN_KEEP: dict[str, dict[str, tuple[str, ...] | None]] = {
@@ -104,10 +109,56 @@ def keep_binary(dest: str, platform: str) -> bool:
 
 
 def keep_data(dest: str, platform: str) -> bool:
-    """True if the data file at bundle path ``dest`` stays in the bundle."""
+    """True if the data file (or symlink) at bundle path ``dest`` stays in the bundle."""
+    return keep_binary(dest, platform)
+
+
+def _collectable(dest: str) -> bool:
+    """Shared libraries that are in the bundle only because something links to them."""
     parts = _parts(dest)
-    if "/".join(parts).startswith(_UNUSED_PREFIXES):
-        return False
-    if parts[0] == "PySide6":
-        return _qt_entry_kept(parts, platform)
-    return True
+    if parts[-1].startswith("libpython"):
+        return False  # loaded by the bootloader, not linked by anything
+    in_qt_lib = len(parts) >= 3 and parts[-2] == "lib" and parts[-3] == "Qt"
+    return len(parts) == 1 or parts[0].endswith(".libs") or in_qt_lib
+
+
+def unreachable_libraries(
+    entries: Sequence[TocEntry], dynamic: Callable[[str], tuple[str | None, Iterable[str]]]
+) -> set[str]:
+    """Bundle paths of linked-only libraries that nothing kept links to any more (ELF platforms).
+
+    Pruning a plugin leaves behind what only it needed (the GTK theme pulls in pango,
+    cairo, gdk-pixbuf, ...). Roots are everything that is loaded on purpose: extension
+    modules, Qt plugins, libraries inside packages, the executable; ``dynamic(src)``
+    returns a library's SONAME and its NEEDED names.
+    """
+    libraries = {dest: src for dest, src, typecode in entries if typecode == "BINARY" and _collectable(dest)}
+    by_name: dict[str, list[str]] = {}
+    for dest, src in libraries.items():
+        soname, _ = dynamic(src)
+        for name in {posixpath.basename(_parts(dest)[-1]), soname}:
+            if name:
+                by_name.setdefault(name, []).append(dest)
+    loaded = ("BINARY", "EXTENSION", "EXECUTABLE")
+    stack = [src for dest, src, typecode in entries if typecode in loaded and dest not in libraries]
+    reached: set[str] = set()
+    while stack:
+        _, needed = dynamic(stack.pop())
+        for name in needed:
+            for dest in by_name.get(name, ()):
+                if dest not in reached:
+                    reached.add(dest)
+                    stack.append(libraries[dest])
+    return set(libraries) - reached
+
+
+def dangling_symlinks(entries: Sequence[TocEntry], present: set[str]) -> set[str]:
+    """Bundle paths of SYMLINK entries whose target is no longer in the bundle."""
+    dangling = set()
+    for dest, target, typecode in entries:
+        if typecode == "SYMLINK":
+            folder = posixpath.dirname("/".join(_parts(dest)))
+            resolved = posixpath.normpath(posixpath.join(folder, "/".join(_parts(target))))
+            if resolved not in present:
+                dangling.add(dest)
+    return dangling

@@ -49,7 +49,8 @@ has_library() {
 # Libraries Qt loads from the system (PyInstaller never bundles libEGL/libGL; the X11/Wayland
 # back ends need the xcb/wayland client libraries, which get bundled when present at build time).
 QT_SYSTEM_LIBS=(libEGL.so.1 libGL.so.1 libfontconfig.so.1 libxkbcommon.so.0 libglib-2.0.so.0 libdbus-1.so.3
-    libxkbcommon-x11.so.0 libxcb-cursor.so.0 libwayland-client.so.0)
+    libxkbcommon-x11.so.0 libxcb-cursor.so.0 libxcb-icccm.so.4 libxcb-keysyms.so.1 libwayland-client.so.0
+    libwayland-cursor.so.0 libwayland-egl.so.1)
 QT_SYSTEM_PACKAGES=(libegl1 libgl1 libfontconfig1 libxkbcommon0 libglib2.0-0 libdbus-1-3 libxkbcommon-x11-0
     libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-render-util0 libxcb-image0 libxcb-shape0 libxcb-randr0
     libxcb-xfixes0 libxcb-sync1 libxcb-shm0 libxcb-xkb1 libx11-xcb1 libwayland-client0 libwayland-cursor0
@@ -63,14 +64,17 @@ if [ "$(uname -s)" = Linux ]; then
     for lib in "${QT_SYSTEM_LIBS[@]}"; do has_library "$lib" || missing_libs+=("$lib"); done
     if [ "$need_binutils" = 1 ] || [ "${#missing_libs[@]}" -gt 0 ]; then
         if is_root_on_debian; then
-            DEBIAN_FRONTEND=noninteractive apt-get update -qq
+            DEBIAN_FRONTEND=noninteractive apt-get update -qq || echo "WARNING: apt-get update failed" >&2
             if [ "$need_binutils" = 1 ]; then
                 echo "objdump not found; installing binutils (PyInstaller needs it to analyse shared libraries)"
                 apt_install binutils
+                command -v objdump >/dev/null || fail "could not install binutils (objdump)"
             fi
             if [ "${#missing_libs[@]}" -gt 0 ]; then
+                # Best effort: without them the bundle still builds, and its X11/Wayland back ends
+                # then rely on the user's system libraries.
                 echo "installing the system libraries Qt needs (missing: ${missing_libs[*]})"
-                apt_install "${QT_SYSTEM_PACKAGES[@]}"
+                apt_install "${QT_SYSTEM_PACKAGES[@]}" || echo "WARNING: could not install all Qt system libraries" >&2
             fi
         elif [ "$need_binutils" = 1 ]; then
             fail "objdump not found: install binutils"

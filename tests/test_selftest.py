@@ -132,9 +132,7 @@ def test_self_test_through_entry_point_without_qt(tiny_model: Path) -> None:
         "print('qt loaded:', 'PySide6' in sys.modules)\n"
         "sys.exit(rc)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120
-    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "provider: cpu" in done.stdout
     assert "qt loaded: False" in done.stdout
@@ -220,3 +218,39 @@ def test_bundle_drops_the_unused_onnxruntime_c_library_on_linux_only() -> None:
     assert rules.keep_binary("onnxruntime/capi/libonnxruntime_providers_shared.so", "linux")
     assert rules.keep_binary("onnxruntime/capi/onnxruntime.dll", "win32")
     assert rules.keep_binary("onnxruntime/capi/DirectML.dll", "win32")
+
+
+def test_libraries_only_pruned_plugins_needed_are_dropped() -> None:
+    rules = _rules()
+    entries = [
+        ("PySide6/Qt/plugins/platforms/libqxcb.so", "/src/libqxcb.so", "BINARY"),
+        ("PySide6/QtGui.abi3.so", "/src/QtGui.abi3.so", "EXTENSION"),
+        ("PySide6/Qt/lib/libQt6Gui.so.6", "/src/libQt6Gui.so.6", "BINARY"),
+        ("PySide6/Qt/lib/libQt6XcbQpa.so.6", "/src/libQt6XcbQpa.so.6", "BINARY"),
+        ("libX11.so.6", "/src/libX11.so.6", "BINARY"),
+        ("libpango-1.0.so.0", "/src/libpango-1.0.so.0", "BINARY"),  # only the dropped GTK theme used it
+        ("libpython3.11.so.1.0", "/src/libpython3.11.so.1.0", "BINARY"),  # the bootloader loads it
+        ("libfoo.so.1", "/src/libfoo-1.2.so", "BINARY"),  # linked by its SONAME only
+    ]
+    needed = {
+        "/src/libqxcb.so": ("libQt6XcbQpa.so.6", "libQt6Gui.so.6"),
+        "/src/QtGui.abi3.so": ("libQt6Gui.so.6", "libfoo.so.1"),
+        "/src/libQt6XcbQpa.so.6": ("libX11.so.6", "libc.so.6"),
+    }
+    sonames = {"/src/libfoo-1.2.so": "libfoo.so.1"}
+
+    def dynamic(src: str) -> tuple[str | None, tuple[str, ...]]:
+        return sonames.get(src), needed.get(src, ())
+
+    assert rules.unreachable_libraries(entries, dynamic) == {"libpango-1.0.so.0"}
+
+
+def test_symlinks_to_pruned_libraries_are_found() -> None:
+    rules = _rules()
+    entries = [
+        ("libQt6Gui.so.6", "PySide6/Qt/lib/libQt6Gui.so.6", "SYMLINK"),
+        ("libQt6Network.so.6", "PySide6/Qt/lib/libQt6Network.so.6", "SYMLINK"),
+        ("PySide6/Qt/lib/libQt6Gui.so.6", "/src/libQt6Gui.so.6", "BINARY"),
+    ]
+    present = {"PySide6/Qt/lib/libQt6Gui.so.6", "libQt6Gui.so.6", "libQt6Network.so.6"}
+    assert rules.dangling_symlinks(entries, present) == {"libQt6Network.so.6"}
