@@ -246,9 +246,7 @@ def hints_to_dict(hints: Hints) -> dict[str, Any]:
     return {
         "version": HINTS_VERSION,
         "image_size": [int(hints.image_size[0]), int(hints.image_size[1])],
-        "points": [
-            {"x": p.x, "y": p.y, "radius": p.radius, "rgb": [int(c) for c in p.rgb]} for p in hints.points
-        ],
+        "points": [{"x": p.x, "y": p.y, "radius": p.radius, "rgb": [int(c) for c in p.rgb]} for p in hints.points],
         "strokes": [
             {"points": [[x, y] for x, y in s.points], "width": s.width, "rgb": [int(c) for c in s.rgb]}
             for s in hints.strokes

@@ -179,9 +179,7 @@ def test_a_point_is_a_filled_disk_of_its_colour() -> None:
 
 
 def test_a_stroke_is_a_polyline_of_its_width() -> None:
-    hints = Hints(
-        image_size=(100, 100), strokes=(HintStroke(((10, 50), (90, 50)), width=6, rgb=(20, 90, 200)),)
-    )
+    hints = Hints(image_size=(100, 100), strokes=(HintStroke(((10, 50), (90, 50)), width=6, rgb=(20, 90, 200)),))
     hint_ab, mask = rasterize_hints(hints, content=(100, 100), padded=(128, 128))
     rows = np.nonzero(mask[:, 50])[0]
     assert 5 <= len(rows) <= 8 and rows.min() <= 48 and rows.max() >= 52

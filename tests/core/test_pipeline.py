@@ -110,9 +110,7 @@ def test_real_photo_keeps_its_lightness_and_gets_the_model_chroma(
     assert np.abs(lab[..., 2] - BASE[1])[comparable].max() < chroma_tolerance
 
 
-def test_colour_input_is_colorized_from_its_true_luminance(
-    tiny_session: ColorizerSession, shared_data: Path
-) -> None:
+def test_colour_input_is_colorized_from_its_true_luminance(tiny_session: ColorizerSession, shared_data: Path) -> None:
     rgb = _photo_rgb(shared_data)
     true_l = color.srgb_to_lab_l(color.to_unit_float(rgb))
     np.testing.assert_allclose(luminance(rgb), true_l, atol=1e-4)
@@ -125,9 +123,7 @@ def test_colour_input_is_colorized_from_its_true_luminance(
     assert np.abs(red_l - true_l)[comparable].mean() > 2.0
 
 
-def test_sepia_input_keeps_its_luminance_not_one_channel(
-    tiny_session: ColorizerSession, shared_data: Path
-) -> None:
+def test_sepia_input_keeps_its_luminance_not_one_channel(tiny_session: ColorizerSession, shared_data: Path) -> None:
     gray = color.to_unit_float(_photo_gray(shared_data))
     sepia = np.stack([gray * 1.0, gray * 0.85, gray * 0.62], axis=-1)
     sepia16 = color.from_unit_float(sepia, 16)
@@ -167,9 +163,7 @@ def _gray_at_lightness_of(rgb: tuple[int, int, int]) -> int:
 
 
 @pytest.mark.parametrize("edge_aware", [True, False])
-def test_hint_colour_under_a_hint_point_and_base_elsewhere(
-    tiny_session: ColorizerSession, edge_aware: bool
-) -> None:
+def test_hint_colour_under_a_hint_point_and_base_elsewhere(tiny_session: ColorizerSession, edge_aware: bool) -> None:
     hint_rgb = (60, 120, 190)
     gray = np.full((200, 300), _gray_at_lightness_of(hint_rgb), dtype=np.uint8)
     hints = Hints(image_size=(300, 200), points=(HintPoint(x=100, y=80, radius=40, rgb=hint_rgb),))
@@ -297,9 +291,7 @@ def test_edge_aware_upsampling_puts_colour_edges_on_the_full_resolution_edge() -
     small = cv2.resize(gray, (64, 4), interpolation=cv2.INTER_AREA)
     mixed = (small[0].astype(np.float32) - 70) / 120  # what a model sees: a partly covered pixel
     a = np.repeat((25 - 50 * mixed)[None], 4, axis=0).astype(np.float32)
-    chroma = ChromaPrediction(
-        ab=np.stack([a, np.zeros_like(a)]), image_size=(640, 40), lightness=luminance(small)
-    )
+    chroma = ChromaPrediction(ab=np.stack([a, np.zeros_like(a)]), image_size=(640, 40), lightness=luminance(small))
     ideal = np.where(np.arange(640) < 325, 25.0, -25.0)
     errors = {}
     for edge_aware in (True, False):

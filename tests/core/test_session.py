@@ -89,9 +89,7 @@ def test_session_refuses_an_unavailable_provider(tiny_model: Path, monkeypatch: 
 
 
 @pytest.mark.filterwarnings("ignore:Specified provider 'CUDAExecutionProvider'")
-def test_session_reports_the_provider_that_really_runs(
-    tiny_model: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_session_reports_the_provider_that_really_runs(tiny_model: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # onnxruntime claims CUDA but this build cannot start it: it silently runs on CPU.
     real = ort.get_available_providers()
     if "CUDAExecutionProvider" in real:
@@ -136,9 +134,7 @@ def test_find_model_env_var_pointing_nowhere(tmp_path: Path, monkeypatch: pytest
         find_model()
 
 
-def test_find_model_looks_inside_the_pyinstaller_bundle(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_find_model_looks_inside_the_pyinstaller_bundle(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(session.MODEL_ENV_VAR, raising=False)
     bundled = make_tiny_model(tmp_path / "bundle" / "models" / "colorizer.onnx")
     monkeypatch.setattr(sys, "frozen", True, raising=False)
