@@ -7,7 +7,7 @@ pan, split line, "show original" while a key is held).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QImage,
@@ -33,6 +33,8 @@ MIN_SCALE, MAX_SCALE = 0.02, 32.0
 ZOOM_STEP = 1.25
 #: How close (view pixels) the mouse must be to grab the split line.
 SPLIT_GRAB_PX = 8.0
+#: Scaled copies of the photo larger than this are not cached (only the visible part is drawn).
+CACHE_MAX_PIXELS = 12_000_000
 BACKGROUND = QColor(40, 40, 44)
 
 
@@ -53,6 +55,7 @@ class Canvas(QWidget):
         self._split_enabled = False
         self._split = 0.5
         self._show_original = False
+        self._scaled_cache: dict[tuple[int, int, int], QImage] = {}
         self._hints_visible = True
         self._busy = False
         self._space_held = False
@@ -94,6 +97,7 @@ class Canvas(QWidget):
         """Show a new photo (no result yet) and fit it to the view."""
         self._original = image
         self._result = None
+        self._scaled_cache.clear()
         self.fit()
 
     def set_result(self, image: QImage | None) -> None:
@@ -204,13 +208,13 @@ class Canvas(QWidget):
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, self._scale < 2.0)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         rect = self.image_rect()
-        painter.drawImage(rect, self._original)
+        self._draw_scaled(painter, rect, self._original)
         if self._result is not None and not self._show_original:
             painter.save()
             if self._split_enabled:
                 split_x = self._split_x()
                 painter.setClipRect(QRectF(split_x, rect.top(), rect.right() - split_x, rect.height()))
-            painter.drawImage(rect, self._result)
+            self._draw_scaled(painter, rect, self._result)
             painter.restore()
         if self._hints_visible and not self._show_original:
             self._paint_hints(painter)
@@ -222,6 +226,46 @@ class Canvas(QWidget):
             self._paint_badge(painter, "Colorizing…")
         elif self._show_original:
             self._paint_badge(painter, "Original")
+
+    def _draw_scaled(self, painter: QPainter, rect: QRectF, image: QImage) -> None:
+        """Draw ``image`` over ``rect``; a smooth copy at the view's size is cached between paints.
+
+        Rescaling a photo on every paint (each mouse move repaints the overlay) costs tens of
+        milliseconds of GUI time; a cached copy is a plain blit. Very large zooms draw only
+        the visible part instead of caching a huge copy.
+        """
+        ratio = self.devicePixelRatioF()
+        size = QSize(max(1, round(rect.width() * ratio)), max(1, round(rect.height() * ratio)))
+        if size == image.size():
+            painter.drawImage(rect.topLeft(), image)
+            return
+        if size.width() * size.height() > CACHE_MAX_PIXELS:
+            visible = rect.intersected(QRectF(self.rect()))
+            if visible.isEmpty():
+                return
+            sx, sy = image.width() / rect.width(), image.height() / rect.height()
+            source = QRectF(
+                (visible.left() - rect.left()) * sx,
+                (visible.top() - rect.top()) * sy,
+                visible.width() * sx,
+                visible.height() * sy,
+            )
+            painter.drawImage(visible, image, source)
+            return
+        key = (image.cacheKey(), size.width(), size.height())
+        scaled = self._scaled_cache.get(key)
+        if scaled is None:
+            mode = (
+                Qt.TransformationMode.SmoothTransformation
+                if self._scale < 2.0
+                else Qt.TransformationMode.FastTransformation
+            )
+            scaled = image.scaled(size, Qt.AspectRatioMode.IgnoreAspectRatio, mode)
+            scaled.setDevicePixelRatio(ratio)
+            if len(self._scaled_cache) >= 4:
+                self._scaled_cache.pop(next(iter(self._scaled_cache)))
+            self._scaled_cache[key] = scaled
+        painter.drawImage(rect.topLeft(), scaled)
 
     def _paint_hints(self, painter: QPainter) -> None:
         to_view = self.to_view()

@@ -100,7 +100,7 @@ class Editor(QObject):
     imageOpened = Signal(object)  # OpenedPhoto
     openFailed = Signal(object, str)  # path, message
     resultChanged = Signal(object)  # QImage (working size or sharp)
-    previewApplied = Signal(int)  # request id, after resultChanged
+    previewApplied = Signal(int, bool)  # request id, final pass; after resultChanged
     previewFailed = Signal(str)
     busyChanged = Signal(bool)
     inferenceTimed = Signal(float)  # seconds the model ran
@@ -235,7 +235,7 @@ class Editor(QObject):
         self.last_preview_s = result.seconds
         emit(self.resultChanged, to_qimage(result.rgb))
         emit(self.inferenceTimed, result.inference_s)
-        emit(self.previewApplied, result.request_id)
+        emit(self.previewApplied, result.request_id, result.final)
 
     def _on_refined(self, request_id: int, rgb: npt.NDArray[np.uint8]) -> None:
         if request_id == self._preview.latest_id:

@@ -47,6 +47,10 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 DEBOUNCE_MS = 40
+#: Long side at which a quick first pass runs when the model's own working size is larger; the
+#: pass at the model's size follows unless a newer edit makes it stale. Chroma is smooth, so the
+#: quick pass is close, and it is what keeps a stroke's preview within ~100 ms on a laptop CPU.
+INTERACTIVE_WORKING_SIZE = 192
 #: During a long drag, a preview still starts at least this often.
 MAX_WAIT_MS = 150
 
@@ -80,8 +84,9 @@ class PreviewResult:
     request_id: int
     rgb: npt.NDArray[np.uint8]  # (h, w, 3) at working size
     chroma: pipeline.ChromaPrediction
-    seconds: float  # run time of this request in the worker
+    seconds: float  # run time of this pass in the worker
     inference_s: float  # of which the model itself
+    final: bool = True  # False for the quick low-resolution pass that a full pass follows
 
 
 class PreviewWorker(QObject):
@@ -92,8 +97,15 @@ class PreviewWorker(QObject):
     failed = Signal(int, str)
     busyChanged = Signal(bool)
 
-    def __init__(self, parent: QObject | None = None, *, debounce_ms: int = DEBOUNCE_MS) -> None:
+    def __init__(
+        self,
+        parent: QObject | None = None,
+        *,
+        debounce_ms: int = DEBOUNCE_MS,
+        interactive_size: int | None = INTERACTIVE_WORKING_SIZE,
+    ) -> None:
         super().__init__(parent)
+        self._interactive_size = interactive_size
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="preview")
         # The sharp pass runs on its own thread so it never delays the next live preview.
         self._sharp_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="preview-sharp")
@@ -179,21 +191,34 @@ class PreviewWorker(QObject):
         self._future = self._executor.submit(self._run, request_id, source, hints)
 
     def _run(self, request_id: int, source: PreviewSource, hints: Hints) -> None:
-        """Worker thread: colorize at working size and report; then queue the sharp pass."""
+        """Worker thread: a quick pass (if the model's size is larger), the full pass, then the sharp one."""
         if request_id != self._latest:
             return
-        try:
-            start = time.perf_counter()
-            chroma = pipeline.predict_chroma(source.session, source.pixels, hints=None if hints.is_empty() else hints)
-            rgb = pipeline.preview_rgb(chroma)
-            seconds = time.perf_counter() - start
-            inference_s = float(source.session.last_inference_s)
-        except Exception as exc:  # reported to the user, never swallowed
-            log.exception("preview failed")
-            emit(self.failed, request_id, describe_error(exc))
-            return
-        emit(self.ready, PreviewResult(request_id, rgb, chroma, seconds, inference_s))
-        if source.display is not None and request_id == self._latest:
+        quick = self._interactive_size
+        sizes: list[int | None] = [None]
+        if quick is not None and quick < source.session.info.working_size:
+            sizes.insert(0, quick)
+        chroma = None
+        for size in sizes:
+            if request_id != self._latest:
+                return
+            try:
+                start = time.perf_counter()
+                chroma = pipeline.predict_chroma(
+                    source.session,
+                    source.pixels,
+                    hints=None if hints.is_empty() else hints,
+                    options=pipeline.ColorizeOptions(working_size=size),
+                )
+                rgb = pipeline.preview_rgb(chroma)
+                seconds = time.perf_counter() - start
+                inference_s = float(source.session.last_inference_s)
+            except Exception as exc:  # reported to the user, never swallowed
+                log.exception("preview failed")
+                emit(self.failed, request_id, describe_error(exc))
+                return
+            emit(self.ready, PreviewResult(request_id, rgb, chroma, seconds, inference_s, final=size is None))
+        if chroma is not None and source.display is not None and request_id == self._latest:
             self._sharp_executor.submit(self._sharpen, request_id, source.display, chroma)
 
     def _sharpen(self, request_id: int, display: npt.NDArray[Any], chroma: pipeline.ChromaPrediction) -> None:
@@ -210,7 +235,7 @@ class PreviewWorker(QObject):
             emit(self.refined, request_id, sharp)
 
     def _on_ready(self, result: PreviewResult) -> None:
-        if result.request_id == self._latest:
+        if result.request_id == self._latest and result.final:
             self._set_busy(False)
 
     def _on_failed(self, request_id: int, _message: str) -> None:

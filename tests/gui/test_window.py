@@ -152,7 +152,7 @@ def test_only_the_newest_preview_is_applied(qtbot, make_window, tmp_path: Path) 
     window = make_window()
     open_photo(qtbot, window, gray_photo(tmp_path / "flat.png", level=120))
     applied: list[int] = []
-    window.editor.previewApplied.connect(applied.append)
+    window.editor.previewApplied.connect(lambda rid, _final: applied.append(rid))
     window.color_panel.point_radius.setValue(8)
     for i, rgb in enumerate([(200, 0, 0), (0, 200, 0), (0, 0, 200), (200, 200, 0), *[BLUE] * 6]):
         window.document.add_point(10 + 10 * i, 48, rgb, 8)
@@ -268,3 +268,14 @@ def test_settings_survive_a_restart(qtbot, make_window, tmp_path: Path) -> None:
     assert again.color == BLUE and again.brush_width == 33
     assert again.save_options == SaveOptions(format="tiff", quality=80, bit_depth=16)
     assert again.provider == "auto"
+
+
+def test_a_quick_low_resolution_pass_comes_before_the_full_one(qtbot, make_window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from tests.support.tiny_models import make_tiny_model
+
+    window = make_window(model=make_tiny_model(tmp_path / "big.onnx", working_size=384))
+    passes: list[tuple[bool, tuple[int, ...]]] = []
+    window.editor.previewApplied.connect(lambda _rid, final: passes.append((final, window.editor._chroma.ab.shape)))
+    open_photo(qtbot, window, gray_photo(tmp_path / "wide.png", width=800, height=400, level=120))
+    assert passes == [(False, (2, 96, 192)), (True, (2, 192, 384))]
+    assert window.canvas.has_result()
