@@ -86,8 +86,7 @@ def _check_result(pixels: np.ndarray, result: np.ndarray) -> tuple[float, float]
     mean_chroma = float(np.mean(np.hypot(lab[..., 1], lab[..., 2])))
     if not mean_chroma >= MIN_MEAN_CHROMA:
         raise SelfTestFailure(
-            f"output is gray: mean chroma {mean_chroma:.2f} is below {MIN_MEAN_CHROMA} "
-            "(the model predicted no colour)"
+            f"output is gray: mean chroma {mean_chroma:.2f} is below {MIN_MEAN_CHROMA} (the model predicted no colour)"
         )
     return luminance_error, mean_chroma
 
@@ -113,7 +112,7 @@ def _loaded_dll(name: str) -> Path | None:
 
 def runtime_description() -> str:
     """Which onnxruntime runs, and from where; in a frozen Windows app its DLL must be the bundle's own."""
-    import onnxruntime
+    import onnxruntime  # type: ignore[import-untyped]
 
     text = f"onnxruntime {onnxruntime.__version__} from {Path(onnxruntime.__file__).parent}"
     dll = _loaded_dll("onnxruntime.dll")
@@ -168,9 +167,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="colorizer --self-test",
         description="Colorize the bundled sample headlessly and check the result.",
     )
-    parser.add_argument(
-        "--model", type=Path, help="ONNX model (default: $COLORIZER_MODEL, then the bundled one)"
-    )
+    parser.add_argument("--model", type=Path, help="ONNX model (default: $COLORIZER_MODEL, then the bundled one)")
     parser.add_argument("--provider", help="execution provider: auto (default), cpu, cuda, directml, coreml")
     parser.add_argument("--image", type=Path, help="photo to colorize (default: the bundled sample)")
     return parser
@@ -194,8 +191,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"runtime: {report.runtime}")
     print(f"image: {report.image_path.name} {width}x{height}")
     print(
-        f"timing: load {report.load_s:.3f} s, colorize {report.colorize_s:.3f} s "
-        f"(inference {report.inference_s:.3f} s)"
+        f"timing: load {report.load_s:.3f} s, colorize {report.colorize_s:.3f} s (inference {report.inference_s:.3f} s)"
     )
     print(
         f"checks: luminance error {report.luminance_error:.2f} L (max {MAX_LUMINANCE_ERROR}), "
