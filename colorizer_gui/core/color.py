@@ -16,15 +16,15 @@ __all__ = [
     "LAB_KAPPA",
     "RGB_TO_XYZ",
     "XYZ_TO_RGB",
+    "from_unit_float",
     "gray_to_lab_l",
-    "lab_to_srgb",
     "lab_l_to_gray",
+    "lab_to_srgb",
     "linear_to_srgb",
     "srgb_to_lab",
     "srgb_to_lab_l",
     "srgb_to_linear",
     "to_unit_float",
-    "from_unit_float",
 ]
 
 FloatArray = npt.NDArray[np.float32]
@@ -39,8 +39,10 @@ RGB_TO_XYZ = np.array(
     dtype=np.float64,
 )
 XYZ_TO_RGB = np.linalg.inv(RGB_TO_XYZ)
-#: Reference white (D65, 2 degree observer), the one skimage uses.
-D65_WHITE = np.array([0.95047, 1.0, 1.08883], dtype=np.float64)
+#: Reference white: the XYZ of sRGB white under that matrix (D65, 2 degree observer). Taking it
+#: from the matrix itself (it differs from skimage's rounded 0.95047, 1, 1.08883 in the 5th digit)
+#: makes sRGB grays land exactly on a = b = 0, so zero chroma gives back the input gray.
+D65_WHITE = RGB_TO_XYZ.sum(axis=1)
 LAB_EPSILON = 216.0 / 24389.0
 LAB_KAPPA = 24389.0 / 27.0
 

@@ -96,5 +96,5 @@ def encode_input(
 
 def decode_output(output: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
     """Model output ``[1, 2, H, W]`` -> Lab ab ``(2, H, W)``, clipped to the valid range."""
-    ab = np.clip(output[0], -1.0, 1.0) * np.float32(AB_SCALE)
-    return ab.astype(np.float32, copy=False)
+    ab: npt.NDArray[np.float32] = (np.clip(output[0], -1.0, 1.0) * np.float32(AB_SCALE)).astype(np.float32)
+    return ab

@@ -138,34 +138,12 @@ def luminance(pixels: np.ndarray, *, strip_rows: int = 256) -> FloatArray:
     return out
 
 
-_NEUTRAL_STEPS = 8192
-
-
-@functools.lru_cache(maxsize=1)
-def _neutral_axis() -> tuple[FloatArray, FloatArray]:
-    """Lab a and b of exact sRGB grays, as two tables over L = 0..100 in ``_NEUTRAL_STEPS`` steps.
-
-    The shared sRGB matrix and the D65 white differ in the 5th digit, so Lab
-    a = b = 0 is not exactly gray (up to 2 codes off at 16 bit). Adding this
-    offset (at most 0.005 Lab units) makes zero chroma give back the input gray
-    values exactly.
-    """
-    grid = np.linspace(0.0, 100.0, _NEUTRAL_STEPS + 1, dtype=np.float32)
-    gray = color.lab_l_to_gray(grid)
-    lab = color.srgb_to_lab(np.repeat(gray[:, None], 3, axis=1))
-    return np.ascontiguousarray(lab[:, 1]), np.ascontiguousarray(lab[:, 2])
-
-
 def _to_rgb(lightness: FloatArray, a: FloatArray, b: FloatArray, bit_depth: int) -> np.ndarray:
-    """Lab planes -> (rows, W, 3) integer sRGB, with zero chroma mapping to exact gray."""
-    index = lightness * np.float32(_NEUTRAL_STEPS / 100.0) + np.float32(0.5)
-    np.clip(index, 0, _NEUTRAL_STEPS, out=index)
-    steps = index.astype(np.intp)
-    neutral_a, neutral_b = _neutral_axis()
+    """Lab planes -> (rows, W, 3) integer sRGB; zero chroma maps to exact gray (see ``color.D65_WHITE``)."""
     lab = np.empty((*lightness.shape, 3), dtype=np.float32)
     lab[..., 0] = lightness
-    lab[..., 1] = a + np.take(neutral_a, steps)
-    lab[..., 2] = b + np.take(neutral_b, steps)
+    lab[..., 1] = a
+    lab[..., 2] = b
     return color.from_unit_float(color.lab_to_srgb(lab), bit_depth)
 
 
