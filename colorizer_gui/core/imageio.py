@@ -281,6 +281,8 @@ def _read_other(path: Path, data: bytes, info: meta.HeaderInfo) -> _Decoded:
     if raw.ndim == 3 and raw.shape[2] == 4:
         alpha = np.ascontiguousarray(raw[:, :, 3])
         raw = raw[:, :, :3]
+        if info.format == "bmp" and not alpha.any():  # 32-bit BMPs often store 0 in the unused byte
+            alpha = None
     if raw.ndim == 3 and raw.shape[2] == 1:
         raw = raw[:, :, 0]
     if raw.ndim == 3 and info.png_color_type in (0, 4):  # gray PNG that OpenCV expanded to BGR(A)

@@ -352,3 +352,12 @@ def test_truncated_png_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ImageReadError) as err:
         read_image(cut)
     assert "truncated" in err.value.reason
+
+
+def test_32_bit_bmp_with_empty_alpha_byte_is_opaque(tmp_path: Path) -> None:
+    bgra = np.dstack([gradient_rgb()[:, :, ::-1], np.zeros((24, 40), np.uint8)])
+    path = tmp_path / "x.bmp"
+    path.write_bytes(cv2.imencode(".bmp", bgra)[1].tobytes())
+    loaded = read_image(path)
+    assert loaded.alpha is None
+    np.testing.assert_array_equal(loaded.pixels, gradient_rgb())
