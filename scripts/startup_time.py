@@ -6,11 +6,12 @@ Usage::
     python scripts/startup_time.py dist/colorizer/colorizer # the one-folder bundle
     python scripts/startup_time.py --runs 5 --limit 2.0 dist/colorizer/colorizer
 
-The app runs headless (``QT_QPA_PLATFORM=offscreen``) with ``COLORIZER_EXIT_AFTER_SHOW=1``,
-which makes ``colorizer_gui/__main__.py`` print ``COLORIZER_WINDOW_SHOWN <s>`` once the
-first top-level window is visible and quit. The wall time from ``Popen`` to that line is
-the start-up time, interpreter or bootloader included. The first run is reported apart
-(cold file cache); the median covers the rest. Standard library only, so any Python runs it.
+The app runs headless (``QT_QPA_PLATFORM=offscreen``) with ``COLORIZER_EXIT_AFTER_SHOW=1``
+and ``--gui --settings <fresh ini>`` appended (a first start, the user's settings untouched).
+``colorizer_gui/__main__.py`` then prints ``COLORIZER_WINDOW_SHOWN <s>`` once the first
+top-level window is visible and quits. The wall time from ``Popen`` to that line is the
+start-up time, interpreter or bootloader included. The first run is reported apart (cold
+file cache); the median covers the rest. Standard library only, so any Python runs it.
 
 Exit status: 0 all runs showed a window (and the median is within ``--limit`` if given),
 1 a run showed no window, 2 the median is over ``--limit``.
@@ -24,6 +25,7 @@ import queue
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -33,9 +35,15 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 def time_one_launch(command: list[str], *, timeout_s: float) -> tuple[float, float]:
-    """Launch once; return (wall seconds until the marker, seconds the app itself reported)."""
+    """Launch once; return (wall seconds until the marker, seconds the app itself reported).
+
+    Each launch gets a fresh settings file, so it times a first start and leaves the
+    user's own Colorizer settings alone.
+    """
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "COLORIZER_EXIT_AFTER_SHOW": "1"}
     lines: queue.Queue[str | None] = queue.Queue()
+    settings_dir = tempfile.TemporaryDirectory(prefix="colorizer-startup-")
+    command = [*command, "--gui", "--settings", str(Path(settings_dir.name) / "settings.ini")]
     started = time.perf_counter()
     process = subprocess.Popen(
         command,
@@ -78,6 +86,7 @@ def time_one_launch(command: list[str], *, timeout_s: float) -> tuple[float, flo
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        settings_dir.cleanup()
 
 
 def main(argv: list[str] | None = None) -> int:

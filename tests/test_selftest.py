@@ -163,8 +163,11 @@ def test_module_entry_runs_a_batch_through_the_cli(tiny_model: Path, tmp_path: P
 
 
 @pytest.mark.slow
-def test_module_entry_opens_gui_and_reports_shown_window(tiny_model: Path) -> None:
+def test_module_entry_opens_gui_and_reports_shown_window(tiny_model: Path, tmp_path: Path) -> None:
     done = _run_module(
+        "--gui",
+        "--settings",
+        str(tmp_path / "settings.ini"),
         env_extra={entry.EXIT_AFTER_SHOW_ENV: "1", "COLORIZER_MODEL": str(tiny_model)},
     )
     assert done.returncode == 0, done.stderr
