@@ -91,7 +91,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     window.show()
     for path in args.paths:
         window.open_path(path)
-    return int(app.exec())
+    status = int(app.exec())
+    window.close()  # stops the workers before the interpreter goes
+    return status
 
 
 if __name__ == "__main__":
