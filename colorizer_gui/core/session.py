@@ -129,6 +129,8 @@ def make_session_options(threads: int | None = None, *, for_directml: bool = Fal
     options.inter_op_num_threads = 1
     options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    # Idle worker threads would otherwise spin and steal the cores that decode and encode images.
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     if for_directml:
         options.enable_mem_pattern = False
     return options
