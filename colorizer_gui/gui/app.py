@@ -81,7 +81,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Start the GUI and run its event loop; the exit status of the loop is returned."""
     args = parse_args(sys.argv[1:] if argv is None else argv)
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
-    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "colorizer-gui"])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0] if sys.argv else "colorizer"])
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     app.setApplicationVersion(__version__)

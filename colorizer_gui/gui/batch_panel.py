@@ -221,7 +221,7 @@ class BatchPanel(QDockWidget):
             problem = "Add at least one input folder."
         elif output is None:
             problem = "Choose an output folder."
-        if problem is not None or output is None:
+        if problem is not None or output is None or self._session_for is None:
             self.status.setText(problem or "")
             return False
         self._remember()

@@ -217,7 +217,7 @@ class Editor(QObject):
             self._preview.request_now(self.document.hints())
 
     def _reset_source(self) -> None:
-        if self._session is None or self._image is None:
+        if self._session is None or self._image is None or self._sharp_source is None:
             self._preview.set_source(None)
             return
         self._preview.set_source(PreviewSource(self._session, self._sharp_source, self._sharp_source))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
@@ -54,6 +55,8 @@ from .workers import BatchWorker, SaveOutcome
 __all__ = ["MainWindow"]
 
 SessionMaker = Callable[[str], ColorizerSession]
+Key = QKeySequence | QKeySequence.StandardKey | str
+Shortcut = Key | list[Key]
 MODEL_HELP = (
     "Colorizing is turned off: {reason}\n"
     "To fix it, put the model at models/colorizer.onnx, set $COLORIZER_MODEL to its path, "
@@ -133,13 +136,14 @@ class MainWindow(QMainWindow):
         )
         return {cls.name: cls(context) for cls in TOOL_CLASSES}
 
-    def _action(self, text: str, slot: Callable[[], object], shortcut: object = None, icon_name: str = "") -> QAction:
+    def _action(
+        self, text: str, slot: Callable[[], object], shortcut: Shortcut | None = None, icon_name: str = ""
+    ) -> QAction:
         action = QAction(icon(icon_name) if icon_name else icon("none"), text, self)
-        if shortcut is not None:
-            if isinstance(shortcut, list):
-                action.setShortcuts(shortcut)
-            else:
-                action.setShortcut(shortcut)  # type: ignore[arg-type]
+        if isinstance(shortcut, list):
+            action.setShortcuts([QKeySequence(k) for k in shortcut])
+        elif shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
         action.triggered.connect(lambda _checked=False: slot())
         self.addAction(action)
         return action
@@ -155,7 +159,7 @@ class MainWindow(QMainWindow):
         self.undo_action.setShortcut(key.Undo)
         self.undo_action.setIcon(icon("undo"))
         self.redo_action = self.document.undo_stack.createRedoAction(self, "&Redo")
-        self.redo_action.setShortcuts([key.Redo, QKeySequence("Ctrl+Y")])
+        self.redo_action.setShortcuts([QKeySequence(key.Redo), QKeySequence("Ctrl+Y")])
         self.redo_action.setIcon(icon("redo"))
         self.clear_action = self._action("&Clear All Hints", self.document.clear, "Ctrl+Shift+Del", "clear")
         zoom_in = self._action("Zoom &In", self.canvas.zoom_in, [key.ZoomIn, QKeySequence("=")], "zoom-in")
@@ -174,7 +178,7 @@ class MainWindow(QMainWindow):
         self.tool_actions: dict[str, QAction] = {}
         group = QActionGroup(self)
         for name, tool in self.tools.items():
-            action = self._action(f"{tool.label} tool", lambda n=name: self.select_tool(n), tool.shortcut, tool.icon)
+            action = self._action(f"{tool.label} tool", partial(self.select_tool, name), tool.shortcut, tool.icon)
             action.setCheckable(True)
             action.setToolTip(f"{tool.label} ({tool.shortcut})")
             group.addAction(action)

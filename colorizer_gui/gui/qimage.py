@@ -12,7 +12,7 @@ __all__ = ["to_qimage"]
 def to_qimage(pixels: npt.NDArray[np.generic]) -> QImage:
     """A deep-copied QImage of gray (H, W) or RGB (H, W, 3) uint8/uint16 pixels."""
     if pixels.dtype == np.uint16:
-        pixels = (pixels >> 8).astype(np.uint8)
+        pixels = np.right_shift(pixels.astype(np.uint16), 8).astype(np.uint8)
     elif pixels.dtype != np.uint8:
         raise ValueError(f"display needs uint8 or uint16 pixels, not {pixels.dtype}")
     data = np.ascontiguousarray(pixels)

@@ -50,6 +50,6 @@ def emit_steals_result() -> bool:
 
 def emit(signal: SignalInstance, *args: Any) -> None:
     """``signal.emit(*args)``, repairing the reference the buggy binding drops."""
-    result = signal.emit(*args)
+    result = signal.emit(*args)  # type: ignore[func-returns-value]  # it returns a bool at run time
     if _STEALS and result is not None:
         _incref(result)
