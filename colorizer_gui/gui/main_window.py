@@ -57,11 +57,18 @@ __all__ = ["MainWindow"]
 SessionMaker = Callable[[str], ColorizerSession]
 Key = QKeySequence | QKeySequence.StandardKey | str
 Shortcut = Key | list[Key]
-MODEL_HELP = (
-    "Colorizing is turned off: {reason}\n"
+MODEL_FIX = (
     "To fix it, put the model at models/colorizer.onnx, set $COLORIZER_MODEL to its path, "
     "or start Colorizer with --model PATH."
 )
+
+
+def model_help(reason: str | None) -> str:
+    """The banner text: what is wrong with the model and, unless the reason says it, how to fix it."""
+    text = f"Colorizing is turned off: {reason or 'no model is loaded'}."
+    if not reason or "--model" not in reason or "COLORIZER_MODEL" not in reason:
+        text += "\n" + MODEL_FIX
+    return text
 
 
 class MainWindow(QMainWindow):
@@ -286,7 +293,7 @@ class MainWindow(QMainWindow):
     def _model_changed(self) -> None:
         session = self.editor.session
         if session is None:
-            self.banner.setText(MODEL_HELP.format(reason=self.editor.model_error or "no model is loaded."))
+            self.banner.setText(model_help(self.editor.model_error))
             self.model_label.setText("No model")
             self.provider_label.setText("")
         else:

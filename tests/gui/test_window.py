@@ -279,3 +279,22 @@ def test_a_quick_low_resolution_pass_comes_before_the_full_one(qtbot, make_windo
     open_photo(qtbot, window, gray_photo(tmp_path / "wide.png", width=800, height=400, level=120))
     assert passes == [(False, (2, 96, 192)), (True, (2, 192, 384))]
     assert window.canvas.has_result()
+
+
+def test_a_sidecar_next_to_the_photo_is_loaded_and_a_mismatched_one_is_not(qtbot, make_window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from colorizer_gui.core.hints import HintPoint, Hints, save_hints
+
+    window = make_window()
+    photo = gray_photo(tmp_path / "flat.png", width=128, height=96, level=120)
+    hints = Hints(image_size=(128, 96), points=(HintPoint(x=30, y=40, radius=9, rgb=BLUE),))
+    save_hints(sidecar_path(photo), hints)
+    open_photo(qtbot, window, photo)
+    assert window.document.hints() == hints
+    assert np.abs(np.array(window.editor.sample_result(30, 40)) - expected_rgb(120, BLUE)).max() <= 1
+    assert "hints reloaded" in window.statusBar().currentMessage()
+
+    other = gray_photo(tmp_path / "other.png", width=64, height=64, level=120)
+    save_hints(sidecar_path(other), hints)  # made for a 128x96 photo
+    open_photo(qtbot, window, other)
+    assert window.document.is_empty()
+    assert "not loaded" in window.statusBar().currentMessage()
