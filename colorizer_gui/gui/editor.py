@@ -129,6 +129,7 @@ class Editor(QObject):
         self._result: npt.NDArray[np.uint8] | None = None
         self.last_preview_s: float | None = None
         self._opening = 0
+        self._photo_serial = 0  # counts installed photos: a save finishing late knows it is stale
         self._installing = False
         self._preview = PreviewWorker(self)
         self._io = TaskRunner(self, threads=1, name="io")
@@ -193,6 +194,7 @@ class Editor(QObject):
         if ticket != self._opening:
             return  # a newer open won
         self._image = photo.image
+        self._photo_serial += 1
         self._sharp_source = photo.sharp_source
         self._chroma = None
         self._result = None
@@ -275,6 +277,7 @@ class Editor(QObject):
             emit(self.saveFailed, self.model_error or "no model is loaded")
             return
         image, session, hints, source = self._image, self._session, self.document.hints(), self._image.path
+        serial = self._photo_serial
         self._saving += 1
         emit(self.savingChanged, True)
 
@@ -282,6 +285,8 @@ class Editor(QObject):
             self._saving -= 1
             self.settings.save_dir = outcome.path.parent
             self.settings.remember_sidecar(source, outcome.sidecar)
+            if serial == self._photo_serial:
+                self.document.mark_saved(hints)  # clean only if nothing changed while it saved
             emit(self.savingChanged, self.saving)
             emit(self.saved, outcome)
 

@@ -100,11 +100,22 @@ class HintDocument(QObject):
     def reset(self, image_size: tuple[int, int], hints: Hints | None = None) -> None:
         """Start over for a newly opened photo (optionally with hints from its sidecar)."""
         self.undo_stack.clear()
+        self.undo_stack.setClean()  # what was loaded is what is saved
         self._image_size = image_size
         self._points = list(hints.points) if hints is not None else []
         self._strokes = list(hints.strokes) if hints is not None else []
         self.select(None)
         emit(self.changed)
+
+    def mark_saved(self, saved: Hints) -> None:
+        """``saved`` was written: the edits are saved if the hints are still exactly those."""
+        if self.hints() == saved:
+            self.undo_stack.setClean()
+
+    @property
+    def is_modified(self) -> bool:
+        """True while there are edits that were not saved (the undo stack is not at its clean index)."""
+        return not self.undo_stack.isClean()
 
     def select(self, index: int | None) -> None:
         if index is not None and not 0 <= index < len(self._points):

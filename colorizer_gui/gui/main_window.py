@@ -45,11 +45,13 @@ from .canvas import Canvas
 from .color_panel import ColorPanel
 from .editor import Editor, OpenedPhoto
 from .hint_document import RGB
+from .photo_queue import PhotoQueue
 from .qtcompat import emit
 from .resources import icon
 from .save_options_dialog import FORMAT_LABELS, SaveOptionsDialog
 from .settings import AppSettings
 from .tools import TOOL_CLASSES, Tool, ToolContext
+from .unsaved_guard import UnsavedGuard
 from .workers import BatchWorker, SaveOutcome
 
 __all__ = ["MainWindow"]
@@ -61,6 +63,13 @@ MODEL_FIX = (
     "To fix it, put the model at models/colorizer.onnx, set $COLORIZER_MODEL to its path, "
     "or start Colorizer with --model PATH."
 )
+
+
+def show_shortcut(action: QAction) -> None:
+    """Name the action's keys in its tooltip (menus show them anyway; toolbar buttons do not)."""
+    keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+    name = action.text().replace("&&", "\0").replace("&", "").replace("\0", "&").removesuffix("…")
+    action.setToolTip(f"{name} ({keys})" if keys else name)
 
 
 def model_help(reason: str | None) -> str:
@@ -86,7 +95,7 @@ class MainWindow(QMainWindow):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Colorizer")
+        self.setWindowTitle("Colorizer[*]")
         self.setWindowIcon(icon("colorizer"))
         self.setAcceptDrops(True)
         self.resize(1200, 800)
@@ -94,6 +103,9 @@ class MainWindow(QMainWindow):
         self._make_session = make_session
         self._providers = providers
         self.message_box: QMessageBox | None = None
+        self.photo_queue = PhotoQueue(self)
+        self.guard = UnsavedGuard(editor, self, self.save_as_dialog)
+        self._closing = False
 
         self.canvas = Canvas(self.document)
         self.banner = QLabel()
@@ -125,6 +137,7 @@ class MainWindow(QMainWindow):
         self._connect()
         self.select_tool("point")
         self._model_changed()
+        self._queue_changed()
         QApplication.instance().installEventFilter(self)  # type: ignore[union-attr]
 
     # -- building --------------------------------------------------------------------------------
@@ -153,6 +166,7 @@ class MainWindow(QMainWindow):
             action.setShortcut(QKeySequence(shortcut))
         action.triggered.connect(lambda _checked=False: slot())
         self.addAction(action)
+        show_shortcut(action)
         return action
 
     def _build_actions(self) -> None:
@@ -160,14 +174,16 @@ class MainWindow(QMainWindow):
         self.open_action = self._action("&Open…", self.open_dialog, key.Open, "open")
         self.open_folder_action = self._action("Open &Folder for Batch…", self.open_folder_dialog, "Ctrl+Shift+O")
         self.save_action = self._action("Save &As…", self.save_as_dialog, [key.SaveAs, key.Save], "save")
-        self.options_action = self._action("Output &Options…", self.output_options_dialog)
+        self.options_action = self._action("Output &Options…", self.output_options_dialog, "Ctrl+Alt+O")
         quit_action = self._action("&Quit", self.close, key.Quit)
         self.undo_action = self.document.undo_stack.createUndoAction(self, "&Undo")
         self.undo_action.setShortcut(key.Undo)
         self.undo_action.setIcon(icon("undo"))
+        self.document.undo_stack.undoTextChanged.connect(self._show_undo_shortcuts)
         self.redo_action = self.document.undo_stack.createRedoAction(self, "&Redo")
         self.redo_action.setShortcuts([QKeySequence(key.Redo), QKeySequence("Ctrl+Y")])
         self.redo_action.setIcon(icon("redo"))
+        self._show_undo_shortcuts("")
         self.clear_action = self._action("&Clear All Hints", self.document.clear, "Ctrl+Shift+Del", "clear")
         zoom_in = self._action("Zoom &In", self.canvas.zoom_in, [key.ZoomIn, QKeySequence("=")], "zoom-in")
         zoom_out = self._action("Zoom &Out", self.canvas.zoom_out, [key.ZoomOut, QKeySequence("-")], "zoom-out")
@@ -180,7 +196,11 @@ class MainWindow(QMainWindow):
         self.hints_action.setChecked(True)
         self.batch_action = self.batch_panel.toggleViewAction()
         self.batch_action.setShortcut("Ctrl+B")
-        about = self._action("&About Colorizer", self.show_about, None, "colorizer")
+        show_shortcut(self.batch_action)
+        self.color_action = self._action("Choose Hint &Colour…", self.color_panel.choose_color, "C")
+        about = self._action("&About Colorizer", self.show_about, "F1", "colorizer")
+        self.next_action = self._action("&Next Photo", partial(self.step_photo, 1), "PgDown")
+        self.previous_action = self._action("&Previous Photo", partial(self.step_photo, -1), "PgUp")
 
         self.tool_actions: dict[str, QAction] = {}
         group = QActionGroup(self)
@@ -212,6 +232,10 @@ class MainWindow(QMainWindow):
         show_original.setEnabled(False)
         tools_menu = menu.addMenu("&Tools")
         tools_menu.addActions(list(self.tool_actions.values()))
+        tools_menu.addSeparator()
+        tools_menu.addAction(self.color_action)
+        photos_menu = menu.addMenu("&Photos")
+        photos_menu.addActions([self.next_action, self.previous_action])
         self.provider_menu = menu.addMenu("&Settings").addMenu("Execution &Provider")
         provider_group = QActionGroup(self)
         for name in ["auto", *self._providers]:
@@ -241,7 +265,10 @@ class MainWindow(QMainWindow):
         self.model_label = QLabel()
         self.provider_label = QLabel()
         self.inference_label = QLabel("Inference: –")
+        self.photo_label = QLabel()
+        self.photo_label.setToolTip("Position among the dropped photos (Page Down / Page Up step through them)")
         for widget in (
+            self.photo_label,
             self.busy_bar,
             self.zoom_label,
             self.model_label,
@@ -255,6 +282,8 @@ class MainWindow(QMainWindow):
         ed, panel = self.editor, self.color_panel
         ed.imageOpened.connect(self._photo_opened)
         ed.openFailed.connect(self._open_failed)
+        self.document.undo_stack.cleanChanged.connect(self._update_title)
+        self.photo_queue.changed.connect(self._queue_changed)
         ed.resultChanged.connect(self.canvas.set_result)
         ed.busyChanged.connect(self._busy_changed)
         ed.savingChanged.connect(self._busy_changed)
@@ -281,7 +310,14 @@ class MainWindow(QMainWindow):
         self.zoom_label.setText(f"{scale * 100:.0f} %")
 
     def _open_failed(self, path: Path, message: str) -> None:
+        if path in self.photo_queue:  # it cannot be stepped to; the photo still shown stays current
+            self.photo_queue.remove(path)
+            self.photo_queue.select(self.editor.path)
         self.show_error("Cannot open the photo", f"{path}\n\n{message}")
+
+    def _show_undo_shortcuts(self, _text: str) -> None:
+        show_shortcut(self.undo_action)
+        show_shortcut(self.redo_action)
 
     def _preview_failed(self, message: str) -> None:
         self.show_error("Colorizing failed", message)
@@ -303,9 +339,20 @@ class MainWindow(QMainWindow):
         self.save_action.setEnabled(session is not None and self.editor.image is not None)
         self.batch_panel.set_session_factory(self._batch_session if session is not None else None)
 
-    def _update_title(self) -> None:
-        path = self.editor.path
-        self.setWindowTitle(f"{path.name} – Colorizer" if path is not None else "Colorizer")
+    def _update_title(self, _clean: bool = True) -> None:
+        """Photo name, its place among the dropped ones, and "*" while its hints are unsaved."""
+        path, position = self.editor.path, self.photo_queue.position_text()
+        where = f" ({position})" if position else ""
+        self.setWindowTitle(f"{path.name}{where}[*] – Colorizer" if path is not None else "Colorizer[*]")
+        self.setWindowModified(path is not None and self.document.is_modified)
+
+    def _queue_changed(self) -> None:
+        position = self.photo_queue.position_text()
+        self.photo_label.setText(f"Photo {position}" if position else "")
+        self.photo_label.setVisible(bool(position))
+        self.next_action.setEnabled(self.photo_queue.has_next)
+        self.previous_action.setEnabled(self.photo_queue.has_previous)
+        self._update_title()
 
     def _busy_changed(self, _busy: bool) -> None:
         busy = self.editor.busy or self.editor.saving
@@ -316,6 +363,7 @@ class MainWindow(QMainWindow):
         self.canvas.set_original(photo.display)
         self.canvas.setFocus()
         self.color_panel.set_suggestions([])
+        self.photo_queue.select(photo.image.path)
         self._update_title()
         self._model_changed()
         w, h = photo.image.size
@@ -378,9 +426,32 @@ class MainWindow(QMainWindow):
             self.batch_panel.focus()
             self.statusBar().showMessage(f"Added {path} to the batch inputs")
         elif path.is_file():
-            self.editor.open(path)
+            self.open_photo(path)
         else:
             self.show_error("Cannot open", f"{path}\n\nThere is no such file or folder.")
+
+    def open_photo(self, path: Path, *, queue: list[Path] | None = None) -> None:
+        """Open ``path`` for editing once the current photo's unsaved hints are saved or discarded.
+
+        ``queue`` replaces the photos to step through; without it, a photo outside the queue ends it.
+        Nothing changes when the user cancels.
+        """
+
+        def go() -> None:
+            if queue is not None:
+                self.photo_queue.set_paths(queue, current=queue.index(path))
+            elif not self.photo_queue.select(path):
+                self.photo_queue.clear()
+            self.editor.open(path)
+
+        if self.guard.resolve(go):
+            go()
+
+    def step_photo(self, step: int) -> None:
+        """Next (+1) or previous (-1) of the dropped photos."""
+        target = self.photo_queue.next_path() if step > 0 else self.photo_queue.previous_path()
+        if target is not None:
+            self.open_photo(target)
 
     def open_dialog(self) -> None:
         patterns = " ".join(f"*{s}" for s in sorted(SUPPORTED_INPUT_SUFFIXES))
@@ -417,30 +488,34 @@ class MainWindow(QMainWindow):
         files = [p for p in paths if p.is_file()]
         for folder in (p for p in paths if p.is_dir()):
             self.open_path(folder)
-        if files:
+        if len(files) > 1:  # several photos: edit the first, step through the rest
+            photos = [p for p in files if p.suffix.lower() in SUPPORTED_INPUT_SUFFIXES]
+            if photos:
+                self.open_photo(photos[0], queue=photos)
+            if len(photos) < len(files):
+                self.statusBar().showMessage(f"Skipped {len(files) - len(photos)} dropped files that are not photos")
+        elif files:
             self.open_path(files[0])
-            if len(files) > 1:
-                self.statusBar().showMessage(
-                    f"Opened {files[0].name}; drop a folder to colorize {len(files)} files at once"
-                )
         event.acceptProposedAction()
 
     # -- saving ----------------------------------------------------------------------------------
-    def save_as_dialog(self) -> None:
+    def save_as_dialog(self) -> bool:
+        """Ask where and how, then save in the background; False if the user cancelled or it was refused."""
         source = self.editor.path
         if source is None:
-            return
+            return False
         folder = self.settings.save_dir or source.parent
         filters = [f"{FORMAT_LABELS[k]} (*{v})" for k, v in OUTPUT_FORMATS.items()]
         name, _ = QFileDialog.getSaveFileName(
             self, "Save the colorized photo", str(folder / source.name), ";;".join(filters)
         )
         if not name:
-            return
+            return False
         path = Path(name)
         dialog = SaveOptionsDialog(self.settings.save_options, self, format=format_for_suffix(path.suffix))
         if dialog.exec() == SaveOptionsDialog.DialogCode.Accepted:
-            self.save_to(path, dialog.options())
+            return self.save_to(path, dialog.options())
+        return False
 
     def output_options_dialog(self) -> None:
         dialog = SaveOptionsDialog(self.settings.save_options, self)
@@ -492,6 +567,11 @@ class MainWindow(QMainWindow):
         ).open()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        """Ask about unsaved hints first (after Save the window closes once the save is done)."""
+        if not self._closing and not self.guard.resolve(self.close):
+            event.ignore()
+            return
+        self._closing = True
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PySide6.QtCore import QCoreApplication, QEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from colorizer_gui.core.imageio import write_image
 from colorizer_gui.gui.app import create_window
@@ -17,6 +17,30 @@ from colorizer_gui.gui.settings import AppSettings
 
 WindowFactory = Callable[..., MainWindow]
 _DEFAULT = object()
+
+
+class Prompts:
+    """Stands in for ``QMessageBox.question``: records each question and gives ``answer``."""
+
+    def __init__(self) -> None:
+        self.answer = QMessageBox.StandardButton.Discard
+        self.asked: list[str] = []
+        self.buttons: list[QMessageBox.StandardButton] = []
+
+    def __call__(
+        self, parent: QWidget, title: str, text: str, buttons: QMessageBox.StandardButton, *_rest: object
+    ) -> QMessageBox.StandardButton:
+        self.asked.append(text)
+        self.buttons.append(buttons)
+        return self.answer
+
+
+@pytest.fixture(autouse=True)
+def prompts(monkeypatch: pytest.MonkeyPatch) -> Prompts:
+    """No test may block on a modal question: unsaved hints are discarded unless a test answers otherwise."""
+    recorder = Prompts()
+    monkeypatch.setattr(QMessageBox, "question", recorder)
+    return recorder
 
 
 @pytest.fixture()
