@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import os
-import sys
 import threading
 import time
 import warnings
@@ -23,6 +22,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from colorizer_gui._bundle import data_roots
 from colorizer_gui.core import contract
 from colorizer_gui.core.errors import ModelError, ProviderError
 
@@ -140,15 +140,8 @@ def make_session_options(threads: int | None = None, *, for_directml: bool = Fal
 
 
 def _bundled_candidates() -> list[Path]:
-    """Where a shipped model can sit: the PyInstaller bundle first, then the source tree."""
-    places: list[Path] = []
-    if getattr(sys, "frozen", False):
-        meipass = getattr(sys, "_MEIPASS", None)
-        if meipass:
-            places.append(Path(meipass) / "models" / MODEL_FILE_NAME)
-        places.append(Path(sys.executable).resolve().parent / "models" / MODEL_FILE_NAME)
-    places.append(Path(__file__).resolve().parents[2] / "models" / MODEL_FILE_NAME)
-    return places
+    """Where a shipped model can sit: the PyInstaller bundle, the source tree, a wheel install."""
+    return [root / "models" / MODEL_FILE_NAME for root in data_roots()]
 
 
 def find_model(explicit: Path | None = None) -> Path:
