@@ -94,7 +94,7 @@ class PhotoQueue(QObject):
         if index < self._index:
             self._index -= 1
         elif index == self._index:
-            self._index = -1
+            self._index = index - 1  # Next goes to the photo after the removed one
         emit(self.changed)
 
     def clear(self) -> None:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
-from PySide6.QtCore import QEvent, QPointF, Qt
-from PySide6.QtGui import QMouseEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QMouseEvent
+from PySide6.QtWidgets import QApplication, QWidget
 
 from colorizer_gui.gui.canvas import Canvas
 
@@ -41,3 +42,17 @@ def drag_view(canvas: Canvas, points: Sequence[QPointF], button: Qt.MouseButton)
     for pos in points[1:]:
         _send(canvas, QEvent.Type.MouseMove, pos, none, button)
     _send(canvas, QEvent.Type.MouseButtonRelease, points[-1], button, none)
+
+
+def drop(window: QWidget, paths: list[Path]) -> None:
+    """Drag ``paths`` from a file manager onto ``window`` and drop them."""
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    pos = QPointF(window.width() / 2, window.height() / 2)
+    enter = QDragEnterEvent(  # takes a QPoint (QDropEvent a QPointF) in PySide6 6.11
+        pos.toPoint(), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
+    QApplication.sendEvent(window, enter)
+    assert enter.isAccepted()
+    event = QDropEvent(pos, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(window, event)

@@ -6,9 +6,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtWidgets import QMessageBox
 
 from colorizer_gui.core import color
 from colorizer_gui.core.hints import load_hints, sidecar_path
@@ -16,7 +15,7 @@ from colorizer_gui.core.imageio import SaveOptions, read_image
 from colorizer_gui.gui.settings import AppSettings
 
 from .conftest import gray_photo, open_photo, wait_idle
-from .events import click_image, drag_image
+from .events import click_image, drag_image, drop
 
 BASE_AB = (20.0, 30.0)  # the tiny model's colour where there is no hint
 BLUE = (40, 90, 220)
@@ -34,19 +33,6 @@ def base_rgb(gray_level: int) -> np.ndarray:
     light = color.gray_to_lab_l(np.array([gray_level / 255.0], dtype=np.float32))[0]
     lab = np.array([[light, *BASE_AB]], dtype=np.float32)
     return color.from_unit_float(color.lab_to_srgb(lab), 8)[0].astype(int)
-
-
-def drop(window, paths: list[Path]) -> None:  # type: ignore[no-untyped-def]
-    mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
-    pos = QPointF(window.width() / 2, window.height() / 2)
-    enter = QDragEnterEvent(  # takes a QPoint (QDropEvent a QPointF) in PySide6 6.11
-        pos.toPoint(), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
-    )
-    QApplication.sendEvent(window, enter)
-    assert enter.isAccepted()
-    event = QDropEvent(pos, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
-    QApplication.sendEvent(window, event)
 
 
 def test_dropping_a_file_opens_and_colorizes_it(qtbot, make_window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
