@@ -46,7 +46,7 @@ class ColorPanel(QWidget):
         super().__init__(parent)
         self._color: RGB = color
         self.color_button = QPushButton("Colour…")
-        self.color_button.setToolTip("Choose the hint colour (the eyedropper, I, takes it from the result)")
+        self.color_button.setToolTip("Choose the hint colour (C); the eyedropper (I) takes it from the result")
         self.color_button.setIconSize(QSize(22, 22))
         self.color_button.clicked.connect(self.choose_color)
 

@@ -65,9 +65,15 @@ MODEL_FIX = (
 )
 
 
+def distinct_keys(keys: list[Key]) -> list[QKeySequence]:
+    """Each key once: a standard key that equals an extra one would make the shortcut ambiguous."""
+    unique = {QKeySequence(k).toString(): QKeySequence(k) for k in keys}
+    return [k for k in unique.values() if not k.isEmpty()]
+
+
 def show_shortcut(action: QAction) -> None:
     """Name the action's keys in its tooltip (menus show them anyway; toolbar buttons do not)."""
-    keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+    keys = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts() if not k.isEmpty())
     name = action.text().replace("&&", "\0").replace("&", "").replace("\0", "&").removesuffix("…")
     action.setToolTip(f"{name} ({keys})" if keys else name)
 
@@ -161,7 +167,7 @@ class MainWindow(QMainWindow):
     ) -> QAction:
         action = QAction(icon(icon_name) if icon_name else icon("none"), text, self)
         if isinstance(shortcut, list):
-            action.setShortcuts([QKeySequence(k) for k in shortcut])
+            action.setShortcuts(distinct_keys(shortcut))
         elif shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
         action.triggered.connect(lambda _checked=False: slot())
@@ -175,13 +181,13 @@ class MainWindow(QMainWindow):
         self.open_folder_action = self._action("Open &Folder for Batch…", self.open_folder_dialog, "Ctrl+Shift+O")
         self.save_action = self._action("Save &As…", self.save_as_dialog, [key.SaveAs, key.Save], "save")
         self.options_action = self._action("Output &Options…", self.output_options_dialog, "Ctrl+Alt+O")
-        quit_action = self._action("&Quit", self.close, key.Quit)
+        quit_action = self._action("&Quit", self.close, "Ctrl+Q")  # StandardKey.Quit is empty on Windows
         self.undo_action = self.document.undo_stack.createUndoAction(self, "&Undo")
         self.undo_action.setShortcut(key.Undo)
         self.undo_action.setIcon(icon("undo"))
         self.document.undo_stack.undoTextChanged.connect(self._show_undo_shortcuts)
         self.redo_action = self.document.undo_stack.createRedoAction(self, "&Redo")
-        self.redo_action.setShortcuts([QKeySequence(key.Redo), QKeySequence("Ctrl+Y")])
+        self.redo_action.setShortcuts(distinct_keys([key.Redo, "Ctrl+Shift+Z", "Ctrl+Y"]))
         self.redo_action.setIcon(icon("redo"))
         self._show_undo_shortcuts("")
         self.clear_action = self._action("&Clear All Hints", self.document.clear, "Ctrl+Shift+Del", "clear")
