@@ -90,8 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = AppSettings.from_file(args.settings) if args.settings else AppSettings()
     window = create_window(settings=settings, model=args.model, provider=args.provider)
     window.show()
-    for path in args.paths:
-        window.open_path(path)
+    window.open_paths(args.paths)
     status = int(app.exec())
     window.close()  # stops the workers before the interpreter goes
     return status

@@ -40,12 +40,13 @@ from colorizer_gui.core.imageio import (
 from colorizer_gui.core.session import ColorizerSession
 
 from .about_dialog import AboutDialog
+from .actions import Shortcut, distinct_keys, make_action, show_shortcut
 from .batch_panel import BatchPanel
 from .canvas import Canvas
 from .color_panel import ColorPanel
 from .editor import Editor, OpenedPhoto
 from .hint_document import RGB
-from .photo_queue import PhotoQueue
+from .photo_switcher import PhotoSwitcher
 from .qtcompat import emit
 from .resources import icon
 from .save_options_dialog import FORMAT_LABELS, SaveOptionsDialog
@@ -57,25 +58,10 @@ from .workers import BatchWorker, SaveOutcome
 __all__ = ["MainWindow"]
 
 SessionMaker = Callable[[str], ColorizerSession]
-Key = QKeySequence | QKeySequence.StandardKey | str
-Shortcut = Key | list[Key]
 MODEL_FIX = (
     "To fix it, put the model at models/colorizer.onnx, set $COLORIZER_MODEL to its path, "
     "or start Colorizer with --model PATH."
 )
-
-
-def distinct_keys(keys: list[Key]) -> list[QKeySequence]:
-    """Each key once: a standard key that equals an extra one would make the shortcut ambiguous."""
-    unique = {QKeySequence(k).toString(): QKeySequence(k) for k in keys}
-    return [k for k in unique.values() if not k.isEmpty()]
-
-
-def show_shortcut(action: QAction) -> None:
-    """Name the action's keys in its tooltip (menus show them anyway; toolbar buttons do not)."""
-    keys = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts() if not k.isEmpty())
-    name = action.text().replace("&&", "\0").replace("&", "").replace("\0", "&").removesuffix("…")
-    action.setToolTip(f"{name} ({keys})" if keys else name)
 
 
 def model_help(reason: str | None) -> str:
@@ -109,8 +95,9 @@ class MainWindow(QMainWindow):
         self._make_session = make_session
         self._providers = providers
         self.message_box: QMessageBox | None = None
-        self.photo_queue = PhotoQueue(self)
         self.guard = UnsavedGuard(editor, self, self.save_as_dialog)
+        self.photos = PhotoSwitcher(editor, self.guard, self)
+        self.photo_queue = self.photos.queue
         self._closing = False
 
         self.canvas = Canvas(self.document)
@@ -165,15 +152,7 @@ class MainWindow(QMainWindow):
     def _action(
         self, text: str, slot: Callable[[], object], shortcut: Shortcut | None = None, icon_name: str = ""
     ) -> QAction:
-        action = QAction(icon(icon_name) if icon_name else icon("none"), text, self)
-        if isinstance(shortcut, list):
-            action.setShortcuts(distinct_keys(shortcut))
-        elif shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(lambda _checked=False: slot())
-        self.addAction(action)
-        show_shortcut(action)
-        return action
+        return make_action(self, text, slot, shortcut, icon_name)
 
     def _build_actions(self) -> None:
         key = QKeySequence.StandardKey
@@ -205,8 +184,8 @@ class MainWindow(QMainWindow):
         show_shortcut(self.batch_action)
         self.color_action = self._action("Choose Hint &Colour…", self.color_panel.choose_color, "C")
         about = self._action("&About Colorizer", self.show_about, "F1", "colorizer")
-        self.next_action = self._action("&Next Photo", partial(self.step_photo, 1), "PgDown")
-        self.previous_action = self._action("&Previous Photo", partial(self.step_photo, -1), "PgUp")
+        self.next_action = self._action("&Next Photo", partial(self.photos.step, 1), "PgDown")
+        self.previous_action = self._action("&Previous Photo", partial(self.photos.step, -1), "PgUp")
 
         self.tool_actions: dict[str, QAction] = {}
         group = QActionGroup(self)
@@ -316,9 +295,6 @@ class MainWindow(QMainWindow):
         self.zoom_label.setText(f"{scale * 100:.0f} %")
 
     def _open_failed(self, path: Path, message: str) -> None:
-        if path in self.photo_queue:  # it cannot be stepped to; the photo still shown stays current
-            self.photo_queue.remove(path)
-            self.photo_queue.select(self.editor.path)
         self.show_error("Cannot open the photo", f"{path}\n\n{message}")
 
     def _show_undo_shortcuts(self, _text: str) -> None:
@@ -369,7 +345,6 @@ class MainWindow(QMainWindow):
         self.canvas.set_original(photo.display)
         self.canvas.setFocus()
         self.color_panel.set_suggestions([])
-        self.photo_queue.select(photo.image.path)
         self._update_title()
         self._model_changed()
         w, h = photo.image.size
@@ -432,32 +407,9 @@ class MainWindow(QMainWindow):
             self.batch_panel.focus()
             self.statusBar().showMessage(f"Added {path} to the batch inputs")
         elif path.is_file():
-            self.open_photo(path)
+            self.photos.open(path)
         else:
             self.show_error("Cannot open", f"{path}\n\nThere is no such file or folder.")
-
-    def open_photo(self, path: Path, *, queue: list[Path] | None = None) -> None:
-        """Open ``path`` for editing once the current photo's unsaved hints are saved or discarded.
-
-        ``queue`` replaces the photos to step through; without it, a photo outside the queue ends it.
-        Nothing changes when the user cancels.
-        """
-
-        def go() -> None:
-            if queue is not None:
-                self.photo_queue.set_paths(queue, current=queue.index(path))
-            elif not self.photo_queue.select(path):
-                self.photo_queue.clear()
-            self.editor.open(path)
-
-        if self.guard.resolve(go):
-            go()
-
-    def step_photo(self, step: int) -> None:
-        """Next (+1) or previous (-1) of the dropped photos."""
-        target = self.photo_queue.next_path() if step > 0 else self.photo_queue.previous_path()
-        if target is not None:
-            self.open_photo(target)
 
     def open_dialog(self) -> None:
         patterns = " ".join(f"*{s}" for s in sorted(SUPPORTED_INPUT_SUFFIXES))
@@ -490,19 +442,24 @@ class MainWindow(QMainWindow):
             event.ignore()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
-        files = [p for p in paths if p.is_file()]
+        self.open_paths([Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()])
+        event.acceptProposedAction()
+
+    def open_paths(self, paths: list[Path]) -> None:
+        """Dropped or given on the command line: folders go to the batch; of several photos the
+        first opens and the rest wait in the Photos menu."""
+        paths = [Path(p) for p in paths]
+        files = [p for p in paths if not p.is_dir()]
         for folder in (p for p in paths if p.is_dir()):
             self.open_path(folder)
-        if len(files) > 1:  # several photos: edit the first, step through the rest
-            photos = [p for p in files if p.suffix.lower() in SUPPORTED_INPUT_SUFFIXES]
+        if len(files) > 1:
+            photos = [p for p in files if p.is_file() and p.suffix.lower() in SUPPORTED_INPUT_SUFFIXES]
             if photos:
-                self.open_photo(photos[0], queue=photos)
+                self.photos.open(photos[0], queue=photos)
             if len(photos) < len(files):
-                self.statusBar().showMessage(f"Skipped {len(files) - len(photos)} dropped files that are not photos")
+                self.statusBar().showMessage(f"Skipped {len(files) - len(photos)} files that are not photos")
         elif files:
             self.open_path(files[0])
-        event.acceptProposedAction()
 
     # -- saving ----------------------------------------------------------------------------------
     def save_as_dialog(self) -> bool:
