@@ -456,8 +456,9 @@ class MainWindow(QMainWindow):
             photos = [p for p in files if p.is_file() and p.suffix.lower() in SUPPORTED_INPUT_SUFFIXES]
             if photos:
                 self.photos.open(photos[0], queue=photos)
-            if len(photos) < len(files):
-                self.statusBar().showMessage(f"Skipped {len(files) - len(photos)} files that are not photos")
+            skipped = [p.name for p in files if p not in photos]
+            if skipped:
+                self.statusBar().showMessage(f"Not photos, skipped: {', '.join(skipped)}")
         elif files:
             self.open_path(files[0])
 

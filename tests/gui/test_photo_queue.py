@@ -141,3 +141,13 @@ def test_dropping_photos_and_a_folder_queues_the_photos_and_fills_the_batch(  # 
     assert window.batch_panel.input_paths() == [folder]
     assert window.photo_queue.paths == tuple(photos)
     assert state(window) == ("a.png", False, True, "Photo 1 / 2")
+
+
+def test_photos_given_on_the_command_line_queue_like_a_drop(qtbot, make_window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    window = make_window()
+    photos = [gray_photo(tmp_path / f"{name}.png", level=120) for name in "ab"]
+    with qtbot.waitSignal(window.editor.imageOpened, timeout=20000):
+        window.open_paths([*photos, tmp_path / "missing.png"])
+    wait_idle(qtbot, window)
+    assert window.photo_queue.paths == tuple(photos)
+    assert state(window) == ("a.png", False, True, "Photo 1 / 2")
