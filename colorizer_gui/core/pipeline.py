@@ -24,6 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from colorizer_gui.core import color, contract
+from colorizer_gui.core.hint_propagation import propagate_hints
 from colorizer_gui.core.hints import Hints, rasterize_hints
 
 if TYPE_CHECKING:
@@ -61,6 +62,8 @@ class ColorizeOptions:
     working_size: int | None = None
     strip_rows: int = 256
     edge_aware: bool = True
+    #: Spread each hint edge-aware over its region (``core/hint_propagation.py``) on top of the model.
+    propagate_hints: bool = True
 
 
 @dataclass(frozen=True)
@@ -200,14 +203,18 @@ def predict_chroma(
     (ch, cw), (ph, pw) = geometry.content, geometry.padded
     small_l = _lightness(_resize_pixels(pixels, geometry.content))
     padded_l = np.asarray(cv2.copyMakeBorder(small_l, 0, ph - ch, 0, pw - cw, cv2.BORDER_REPLICATE), dtype=np.float32)
+    hint_ab: FloatArray | None = None
+    mask: FloatArray | None = None
     if hints is not None and not hints.is_empty():
         hint_ab, mask = rasterize_hints(hints, geometry.content, geometry.padded)
         model_input = contract.encode_input(padded_l, hint_ab, mask)
     else:
         model_input = contract.encode_input(padded_l)
-    ab = session.predict_ab(model_input)
+    ab = np.ascontiguousarray(session.predict_ab(model_input)[:, :ch, :cw], dtype=np.float32)
+    if options.propagate_hints and hint_ab is not None and mask is not None:
+        ab = propagate_hints(ab, small_l, hint_ab[:, :ch, :cw], mask[:ch, :cw])
     return ChromaPrediction(
-        ab=np.ascontiguousarray(ab[:, :ch, :cw], dtype=np.float32),
+        ab=ab,
         image_size=(width, height),
         lightness=small_l,
     )

@@ -1,0 +1,68 @@
+"""Hints spread over their region, stop at lightness edges, and leave unhinted photos alone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from colorizer_gui.core import contract
+from colorizer_gui.core.hint_propagation import propagate_hints
+from colorizer_gui.core.hints import HintPoint, Hints
+from colorizer_gui.core.pipeline import ColorizeOptions, apply_chroma, predict_chroma
+
+
+def two_region_lightness() -> np.ndarray:
+    """Left half L=30, right half L=80: one strong edge down the middle."""
+    lightness = np.full((64, 96), 30.0, dtype=np.float32)
+    lightness[:, 48:] = 80.0
+    return lightness
+
+
+def test_a_hint_recolours_its_region_but_not_across_an_edge() -> None:
+    lightness = two_region_lightness()
+    ab = np.zeros((2, 64, 96), dtype=np.float32)
+    hint_ab = np.zeros_like(ab)
+    mask = np.zeros((64, 96), dtype=np.float32)
+    hint_ab[:, 30:33, 20:23] = np.array([40.0, -20.0], dtype=np.float32)[:, None, None]
+    mask[30:33, 20:23] = 1.0
+    out = propagate_hints(ab, lightness, hint_ab, mask)
+    assert out[0, 31, 21] > 0.85 * 40  # at the hint: nearly the hint colour
+    assert out[0, 31, 40] > 0.5 * 40  # same region, 19 px away: still mostly the hint colour
+    assert out[1, 31, 40] < -0.5 * 20
+    assert abs(out[0, 31, 52]) < 1.0  # across the edge, 4 px further: untouched
+    assert abs(out[0, 5, 90]) < 0.5
+
+
+def test_no_hints_changes_nothing() -> None:
+    ab = np.random.default_rng(0).normal(size=(2, 16, 16)).astype(np.float32)
+    out = propagate_hints(ab, np.zeros((16, 16), np.float32), np.zeros_like(ab), np.zeros((16, 16), np.float32))
+    assert np.array_equal(out, ab)
+
+
+@dataclass(frozen=True)
+class _Info:
+    working_size: int = 96
+    stride: int = contract.STRIDE
+
+
+class _GrayModel:
+    """A session that always predicts neutral gray, whatever the hints (a model deaf to hints)."""
+
+    info = _Info()
+
+    def predict_ab(self, model_input: np.ndarray) -> np.ndarray:
+        return np.zeros((2, *model_input.shape[2:]), dtype=np.float32)
+
+
+def test_pipeline_spreads_a_click_through_the_region_at_full_resolution() -> None:
+    gray = np.full((128, 192), 90, dtype=np.uint8)
+    gray[:, 96:] = 200
+    hints = Hints(image_size=(192, 128), points=(HintPoint(x=40, y=64, radius=4, rgb=(40, 90, 200)),))
+    on = apply_chroma(gray, predict_chroma(_GrayModel(), gray, hints=hints))  # type: ignore[arg-type]
+    off_opts = ColorizeOptions(propagate_hints=False)
+    off = apply_chroma(gray, predict_chroma(_GrayModel(), gray, hints=hints, options=off_opts))  # type: ignore[arg-type]
+    blue = on[64, 70].astype(int)
+    assert blue[2] > blue[0] + 20  # 30 px from the click, same region: clearly blue
+    assert np.abs(on[64, 150].astype(int) - 200).max() <= 2  # other region stays gray
+    assert np.abs(off[64, 70].astype(int) - 90).max() <= 1  # without propagation the deaf model stays gray
