@@ -151,3 +151,20 @@ def test_photos_given_on_the_command_line_queue_like_a_drop(qtbot, make_window, 
     wait_idle(qtbot, window)
     assert window.photo_queue.paths == tuple(photos)
     assert state(window) == ("a.png", False, True, "Photo 1 / 2")
+
+
+def test_cancel_on_a_new_drop_keeps_the_photo_and_the_queue(  # type: ignore[no-untyped-def]
+    qtbot, make_window, tmp_path: Path, prompts: Prompts
+) -> None:
+    window = make_window()
+    first = [gray_photo(tmp_path / f"{name}.png", level=120) for name in "ab"]
+    with qtbot.waitSignal(window.editor.imageOpened, timeout=20000):
+        drop(window, first)
+    wait_idle(qtbot, window)
+    window.document.add_point(20, 20, (200, 40, 40), 6)
+    prompts.answer = Button.Cancel
+    drop(window, [gray_photo(tmp_path / f"{name}.png", level=90) for name in "cde"])
+    qtbot.waitUntil(lambda: prompts.asked == ["Save changes to the hints of a.png?"], timeout=5000)
+    assert window.photo_queue.paths == tuple(first)
+    assert state(window) == ("a.png", False, True, "Photo 1 / 2")
+    assert len(window.document.points) == 1 and window.isWindowModified()

@@ -54,7 +54,7 @@ def test_dropping_a_folder_fills_the_batch_panel(qtbot, make_window, tmp_path: P
     folder = tmp_path / "scans"
     folder.mkdir()
     drop(window, [folder])
-    assert window.batch_panel.input_paths() == [folder]
+    qtbot.waitUntil(lambda: window.batch_panel.input_paths() == [folder], timeout=5000)
     assert window.batch_panel.isVisible()
     assert window.editor.path is None
 
