@@ -323,13 +323,14 @@ class MainWindow(QMainWindow):
 
     def _update_title(self, _clean: bool = True) -> None:
         """Photo name, its place among the dropped ones, and "*" while its hints are unsaved."""
-        path, position = self.editor.path, self.photo_queue.position_text()
+        path = self.editor.path
+        position = self.photo_queue.position_text(path)
         where = f" ({position})" if position else ""
         self.setWindowTitle(f"{path.name}{where}[*] – Colorizer" if path is not None else "Colorizer[*]")
         self.setWindowModified(path is not None and self.document.is_modified)
 
     def _queue_changed(self) -> None:
-        position = self.photo_queue.position_text()
+        position = self.photo_queue.position_text(self.editor.path)
         self.photo_label.setText(f"Photo {position}" if position else "")
         self.photo_label.setVisible(bool(position))
         self.next_action.setEnabled(self.photo_queue.has_next)
@@ -345,7 +346,7 @@ class MainWindow(QMainWindow):
         self.canvas.set_original(photo.display)
         self.canvas.setFocus()
         self.color_panel.set_suggestions([])
-        self._update_title()
+        self._queue_changed()  # the title and "2 / 5" follow the photo on screen
         self._model_changed()
         w, h = photo.image.size
         notes = "; ".join(photo.notes)

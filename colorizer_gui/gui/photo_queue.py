@@ -60,12 +60,15 @@ class PhotoQueue(QObject):
     def previous_path(self) -> Path | None:
         return self._paths[self._index - 1] if self.has_previous else None
 
-    def position_text(self) -> str:
-        """ "2 / 5" while several photos are queued; empty for a single photo (nothing to step through)."""
+    def position_text(self, shown: Path | None = None) -> str:
+        """ "2 / 5" while several photos are queued; empty for a single photo (nothing to step through).
+
+        ``shown``: the photo on screen, which lags behind the current one while that one loads.
+        """
         if len(self._paths) < 2:
             return ""
-        shown = str(self._index + 1) if self._index >= 0 else "–"
-        return f"{shown} / {len(self._paths)}"
+        index = self._paths.index(shown) if shown in self._paths else self._index
+        return f"{index + 1 if index >= 0 else '–'} / {len(self._paths)}"
 
     # -- changes ---------------------------------------------------------------------------------
     def set_paths(self, paths: Sequence[Path], *, current: int = 0) -> None:

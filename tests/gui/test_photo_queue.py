@@ -29,6 +29,7 @@ def test_queue_positions_without_a_window(qtbot) -> None:  # type: ignore[no-unt
     assert not queue.select(Path("elsewhere.png")) and queue.current == c
     queue.remove(b)
     assert queue.paths == (a, c) and queue.current == c and queue.position_text() == "2 / 2"
+    assert queue.position_text(a) == "1 / 2"  # the photo on screen while the current one loads
     queue.remove(c)  # the current one: Next goes to what followed it, Previous to what came before
     assert queue.current == a and not queue.has_next
     queue.set_paths([a])
@@ -70,7 +71,10 @@ def test_dropping_three_photos_opens_the_first_and_steps_through_them(  # type: 
 
     step(qtbot, window, "next_action")
     assert state(window) == ("b.png", True, True, "Photo 2 / 3")
-    step(qtbot, window, "next_action")
+    with qtbot.waitSignal(window.editor.imageOpened, timeout=20000):
+        window.next_action.trigger()
+        assert window.photo_label.text() == "Photo 2 / 3"  # still b on screen while c loads
+    wait_idle(qtbot, window)
     assert state(window) == ("c.png", True, False, "Photo 3 / 3")
     assert window.windowTitle() == "c.png (3 / 3)[*] – Colorizer"
     step(qtbot, window, "previous_action")
