@@ -69,14 +69,10 @@ def sample_batch(
     return lab[:, :1] / 50.0 - 1.0, lab[:, 1:] / contract.AB_SCALE
 
 
-def ab_histogram(
-    images: np.ndarray, rng: np.random.Generator, *, samples: int = 400, bins: int = 22
-) -> np.ndarray:
+def ab_histogram(images: np.ndarray, rng: np.random.Generator, *, samples: int = 400, bins: int = 22) -> np.ndarray:
     """Empirical distribution of ab over a sample of photos (contract units, ``bins x bins``)."""
     idx = rng.choice(len(images), size=min(samples, len(images)), replace=False)
-    rgb = torch.from_numpy(
-        np.stack([cv2.resize(images[i], (64, 64), interpolation=cv2.INTER_AREA) for i in idx])
-    )
+    rgb = torch.from_numpy(np.stack([cv2.resize(images[i], (64, 64), interpolation=cv2.INTER_AREA) for i in idx]))
     ab = srgb_to_lab(rgb.permute(0, 3, 1, 2).float() / 255.0)[:, 1:] / contract.AB_SCALE
     a, b = ab[:, 0].flatten().numpy(), ab[:, 1].flatten().numpy()
     hist, _, _ = np.histogram2d(a, b, bins=bins, range=[[-1, 1], [-1, 1]])

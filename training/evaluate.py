@@ -24,6 +24,8 @@ from colorizer_gui.core.session import ColorizerSession
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = REPO.parent / "shared" / "data"
 HINT_COUNTS = (0, 1, 2, 5, 10, 20, 50, 100)
+#: Hint counts at which the bare model (no engine-side propagation) is also measured.
+BARE_HINT_COUNTS = (0, 10, 100)
 EVAL_SIDE = 256
 PATCH = 3
 
@@ -33,9 +35,7 @@ def load_val_crop(path: Path) -> np.ndarray:
     bgr = cv2.imdecode(np.fromfile(path, dtype=np.uint8), cv2.IMREAD_COLOR)
     h, w = bgr.shape[:2]
     s = EVAL_SIDE / min(h, w)
-    bgr = cv2.resize(
-        bgr, (max(EVAL_SIDE, round(w * s)), max(EVAL_SIDE, round(h * s))), interpolation=cv2.INTER_AREA
-    )
+    bgr = cv2.resize(bgr, (max(EVAL_SIDE, round(w * s)), max(EVAL_SIDE, round(h * s))), interpolation=cv2.INTER_AREA)
     h, w = bgr.shape[:2]
     y, x = (h - EVAL_SIDE) // 2, (w - EVAL_SIDE) // 2
     return np.ascontiguousarray(bgr[y : y + EVAL_SIDE, x : x + EVAL_SIDE, ::-1])
@@ -55,9 +55,7 @@ def sample_hints(rgb: np.ndarray, count: int, rng: np.random.Generator) -> Hints
         y, x = int(rng.integers(0, h - PATCH + 1)), int(rng.integers(0, w - PATCH + 1))
         mean = rgb[y : y + PATCH, x : x + PATCH].reshape(-1, 3).mean(axis=0)
         points.append(
-            HintPoint(
-                x=x + PATCH / 2, y=y + PATCH / 2, radius=PATCH / 2, rgb=tuple(round(float(v)) for v in mean)
-            )
+            HintPoint(x=x + PATCH / 2, y=y + PATCH / 2, radius=PATCH / 2, rgb=tuple(round(float(v)) for v in mean))
         )
     return Hints(image_size=(w, h), points=tuple(points))
 
@@ -74,29 +72,12 @@ def colourfulness(rgb: np.ndarray) -> float:
     return float(np.hypot(rg.std(), yb.std()) + 0.3 * np.hypot(rg.mean(), yb.mean()))
 
 
-def evaluate_val(
-    session: ColorizerSession, val_dir: Path, *, limit: int | None, seed: int
-) -> dict[str, object]:
-    files = sorted(val_dir.glob("*.jpg"))[:limit] if limit else sorted(val_dir.glob("*.jpg"))
-    opts = ColorizeOptions(working_size=EVAL_SIDE)
-    rows: dict[str, list[list[float]]] = {"gray": [], **{str(n): [] for n in HINT_COUNTS}}
-    gt_colour: list[float] = []
-    for i, f in enumerate(files):
-        gt = load_val_crop(f)
-        gray = gray_of(gt)
-        gt_colour.append(colourfulness(gt))
-        base = np.repeat(gray[..., None], 3, axis=2)
-        rows["gray"].append(
-            [psnr(base, gt), structural_similarity(base, gt, channel_axis=2), colourfulness(base)]
-        )
-        for n in HINT_COUNTS:
-            hints = sample_hints(gt, n, np.random.default_rng(seed + 1000 * i + n)) if n else None
-            out = apply_chroma(gray, predict_chroma(session, gray, hints=hints, options=opts), options=opts)
-            rows[str(n)].append(
-                [psnr(out, gt), structural_similarity(out, gt, channel_axis=2), colourfulness(out)]
-            )
-    gt_c = float(np.mean(gt_colour))
-    table = {
+def _scores(out: np.ndarray, gt: np.ndarray) -> list[float]:
+    return [psnr(out, gt), structural_similarity(out, gt, channel_axis=2), colourfulness(out)]
+
+
+def _table(rows: dict[str, list[list[float]]], gt_c: float) -> dict[str, dict[str, float]]:
+    return {
         k: {
             "psnr": float(np.mean([r[0] for r in v])),
             "ssim": float(np.mean([r[1] for r in v])),
@@ -104,12 +85,38 @@ def evaluate_val(
         }
         for k, v in rows.items()
     }
+
+
+def evaluate_val(session: ColorizerSession, val_dir: Path, *, limit: int | None, seed: int) -> dict[str, object]:
+    """The engine as shipped (hint propagation on) on every photo; the bare model's hint response on every 4th."""
+    files = sorted(val_dir.glob("*.jpg"))[:limit] if limit else sorted(val_dir.glob("*.jpg"))
+    engine = ColorizeOptions(working_size=EVAL_SIDE)
+    bare = ColorizeOptions(working_size=EVAL_SIDE, propagate_hints=False)
+    rows: dict[str, list[list[float]]] = {"gray": [], **{str(n): [] for n in HINT_COUNTS}}
+    model_only: dict[str, list[list[float]]] = {"gray": [], **{str(n): [] for n in BARE_HINT_COUNTS}}
+    gt_colour: list[float] = []
+    for i, f in enumerate(files):
+        gt = load_val_crop(f)
+        gray = gray_of(gt)
+        gt_colour.append(colourfulness(gt))
+        rows["gray"].append(_scores(np.repeat(gray[..., None], 3, axis=2), gt))
+        if i % 4 == 0:
+            model_only["gray"].append(rows["gray"][-1])
+        for n in HINT_COUNTS:
+            hints = sample_hints(gt, n, np.random.default_rng(seed + 1000 * i + n)) if n else None
+            out = apply_chroma(gray, predict_chroma(session, gray, hints=hints, options=engine), options=engine)
+            rows[str(n)].append(_scores(out, gt))
+            if n in BARE_HINT_COUNTS and i % 4 == 0:
+                out = apply_chroma(gray, predict_chroma(session, gray, hints=hints, options=bare), options=bare)
+                model_only[str(n)].append(_scores(out, gt))
+    gt_c = float(np.mean(gt_colour))
     return {
         "images": len(files),
         "side": EVAL_SIDE,
         "hint_patch": PATCH,
         "gt_colourfulness": gt_c,
-        "results": table,
+        "results": _table(rows, gt_c),
+        "model_only_every_4th": _table(model_only, gt_c),
     }
 
 
@@ -137,9 +144,7 @@ def contact_sheet(session: ColorizerSession, historic: Path, out: Path, *, thumb
     per_row = 4
     while len(tiles) % per_row:
         tiles.append(np.full_like(tiles[0], 255))
-    sheet = np.concatenate(
-        [np.concatenate(tiles[i : i + per_row], axis=1) for i in range(0, len(tiles), per_row)]
-    )
+    sheet = np.concatenate([np.concatenate(tiles[i : i + per_row], axis=1) for i in range(0, len(tiles), per_row)])
     ok, buf = cv2.imencode(".jpg", sheet[..., ::-1], [cv2.IMWRITE_JPEG_QUALITY, 85])
     assert ok
     out.write_bytes(buf.tobytes())

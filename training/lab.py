@@ -39,6 +39,4 @@ def lab_to_srgb(lab: torch.Tensor) -> torch.Tensor:
     xyz = torch.where(f**3 > color.LAB_EPSILON, f**3, (116.0 * f - 16.0) / color.LAB_KAPPA)
     white = _matrix(color.D65_WHITE, lab).view(1, 3, 1, 1)
     linear = torch.einsum("ij,njhw->nihw", _matrix(color.XYZ_TO_RGB, lab), xyz * white).clamp(0, 1)
-    return torch.where(
-        linear <= 0.0031308, linear * 12.92, 1.055 * linear.clamp_min(1e-12) ** (1.0 / 2.4) - 0.055
-    )
+    return torch.where(linear <= 0.0031308, linear * 12.92, 1.055 * linear.clamp_min(1e-12) ** (1.0 / 2.4) - 0.055)

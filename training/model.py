@@ -66,9 +66,7 @@ class Generator(nn.Module):
         super().__init__()
         enc = _pretrained_lite0(pretrained)
         old = enc._conv_stem
-        stem = type(old)(
-            contract.INPUT_CHANNELS, old.out_channels, kernel_size=3, stride=2, bias=False, image_size=224
-        )
+        stem = type(old)(contract.INPUT_CHANNELS, old.out_channels, kernel_size=3, stride=2, bias=False, image_size=224)
         with torch.no_grad():
             stem.weight.zero_()
             stem.weight[:, 0] = old.weight.sum(dim=1)  # gray image = same value on R, G and B

@@ -45,6 +45,9 @@ FAILURES = """## Known failure modes
 """
 
 
+_LABELS = {"0": "automatic", "gray": "grayscale baseline"}
+
+
 def _row(name: str, r: dict[str, float], gray_psnr: float) -> str:
     return (
         f"| {name} | {r['psnr']:.2f} | {r['psnr'] - gray_psnr:+.2f} | {r['ssim']:.4f} | "
@@ -62,13 +65,29 @@ def render() -> str:
         f"{metrics['images']} val photos at {metrics['side']}x{metrics['side']} (short side resized with "
         "INTER_AREA, centre crop), run on the CPU from the ONNX file through the app's own engine "
         f"(`python -m training.evaluate`). Hints: N random {metrics['hint_patch']}x{metrics['hint_patch']} "
-        "patches revealed from the ground truth, as in Zhang et al. 2017.",
+        "patches revealed from the ground truth, as in Zhang et al. 2017. The engine spreads hints over "
+        "their region (edge-aware, `colorizer_gui/core/hint_propagation.py`) on top of the model; the second "
+        "table shows the bare model without that step.",
         "",
         "| input | RGB PSNR (dB) | vs gray | SSIM | colourfulness / ground truth |",
         "| --- | --- | --- | --- | --- |",
         _row("grayscale baseline", res["gray"], gray),
     ]
     lines += [_row("automatic" if n == "0" else f"{n} hints", res[n], gray) for n in res if n != "gray"]
+    bare = metrics.get("model_only_every_4th", {})
+    if bare:
+        lines += [
+            "",
+            "Bare model, no engine-side hint propagation (every 4th val photo; its own gray baseline "
+            "differs slightly from the full set's):",
+            "",
+            "| input | RGB PSNR (dB) | SSIM | colourfulness / ground truth |",
+            "| --- | --- | --- | --- |",
+        ]
+        lines += [
+            f"| {_LABELS.get(n, n + ' hints')} | {r['psnr']:.2f} | {r['ssim']:.4f} | {r['colourfulness_ratio']:.2f} |"
+            for n, r in bare.items()
+        ]
     auto, ten, hundred = res["0"], res["10"], res["100"]
     lines += [
         "",
