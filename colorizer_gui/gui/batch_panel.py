@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
@@ -49,6 +49,15 @@ def format_eta(seconds: float | None) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
+def keyed(button: QPushButton, tip: str, key: str | None = None) -> QPushButton:
+    """Give ``button`` its keys (``key``, else its Alt mnemonic) and name them in the tooltip."""
+    if key is not None:
+        button.setShortcut(QKeySequence(key))
+    keys = button.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+    button.setToolTip(f"{tip} ({keys})" if keys else tip)
+    return button
+
+
 class BatchPanel(QDockWidget):
     """Sets up and watches one batch run at a time."""
 
@@ -73,13 +82,13 @@ class BatchPanel(QDockWidget):
 
         self.inputs = QListWidget()
         self.inputs.setToolTip("Folders (searched recursively) and files to colorize")
-        add_button = QPushButton("Add folder…")
+        add_button = keyed(QPushButton("&Add folder…"), "Add an input folder")
         add_button.clicked.connect(self._browse_input)
-        remove_button = QPushButton("Remove")
+        remove_button = keyed(QPushButton("Re&move"), "Remove the selected inputs")
         remove_button.clicked.connect(self._remove_selected)
         self.output = QLineEdit()
         self.output.setPlaceholderText("Output folder")
-        browse_out = QPushButton("Browse…")
+        browse_out = keyed(QPushButton("B&rowse…"), "Choose the output folder")
         browse_out.clicked.connect(self._browse_output)
         self.format_box = QComboBox()
         self.format_box.addItem("Keep the input's format", None)
@@ -92,9 +101,9 @@ class BatchPanel(QDockWidget):
         for name in ["auto", *providers]:
             self.provider_box.addItem(name, name)
 
-        self.start_button = QPushButton("Start")
+        self.start_button = keyed(QPushButton("Start"), "Colorize every input into the output folder", "Ctrl+Return")
         self.start_button.clicked.connect(self.start)
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = keyed(QPushButton("&Cancel"), "Stop after the files being written")
         self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(self.cancel)
         self.progress_bar = QProgressBar()
@@ -104,7 +113,7 @@ class BatchPanel(QDockWidget):
         self.status.setWordWrap(True)
         self.failures = QListWidget()
         self.failures.setToolTip("Files that could not be colorized, with the reason")
-        self.open_output_button = QPushButton("Open output folder")
+        self.open_output_button = keyed(QPushButton("&Open output folder"), "Show the results in the file manager")
         self.open_output_button.setEnabled(False)
         self.open_output_button.clicked.connect(self.open_output)
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenu, QToolBar
+from PySide6.QtWidgets import QMenu, QPushButton, QToolBar
 
 from colorizer_gui.gui.main_window import MainWindow
 
@@ -90,3 +90,18 @@ def test_page_down_and_page_up_step_through_dropped_photos(qtbot, make_window, t
     with qtbot.waitSignal(window.editor.imageOpened, timeout=20000):
         qtbot.keyClick(window.canvas, Qt.Key.Key_PageUp)
     assert window.editor.path == photos[0]
+
+
+def test_batch_panel_buttons_have_keys_named_in_their_tooltips(make_window) -> None:  # type: ignore[no-untyped-def]
+    window = make_window()
+    buttons = window.batch_panel.findChildren(QPushButton)
+    assert len(buttons) >= 6
+    menu_keys = {k.toString() for a in commands(window) for k in a.shortcuts()}
+    menu_keys |= {f"Alt+{a.text()[a.text().index('&') + 1].upper()}" for a in window.menuBar().actions()}
+    button_keys = [b.shortcut().toString() for b in buttons]
+    assert "" not in button_keys, [b.text() for b in buttons]
+    assert len(set(button_keys)) == len(button_keys)
+    assert not set(button_keys) & menu_keys  # no clash with a command or a menu's mnemonic
+    for button in buttons:
+        assert f"({button.shortcut().toString(NATIVE)})" in button.toolTip(), button.text()
+    assert window.batch_panel.start_button.shortcut() == QKeySequence("Ctrl+Return")
