@@ -62,6 +62,7 @@ class Canvas(QWidget):
         self._pan_from: QPointF | None = None
         self._dragging_split = False
         self._tool_drag = False
+        self._locked = False
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -116,6 +117,17 @@ class Canvas(QWidget):
     def set_busy(self, busy: bool) -> None:
         self._busy = busy
         self.update()
+
+    def set_locked(self, locked: bool) -> None:
+        """Stop (or allow again) hint edits; zoom, pan and the split still work."""
+        self._locked = locked
+        if locked and self._tool is not None:
+            self._tool_drag = False
+            self._tool.cancel()
+
+    @property
+    def locked(self) -> bool:
+        return self._locked
 
     def set_split_enabled(self, enabled: bool) -> None:
         self._split_enabled = enabled
@@ -344,7 +356,7 @@ class Canvas(QWidget):
             self._update_cursor()
         elif button == Qt.MouseButton.LeftButton and self._near_split(pos):
             self._dragging_split = True
-        elif self._tool is not None and self._original is not None:
+        elif self._tool is not None and self._original is not None and not self._locked:
             p = self.view_to_image(pos)
             self._tool_drag = button == Qt.MouseButton.LeftButton
             self._tool.press(p.x(), p.y(), button)
@@ -402,7 +414,7 @@ class Canvas(QWidget):
         elif key == Qt.Key.Key_Escape and self._tool is not None:
             self._tool_drag = False
             self._tool.cancel()
-        elif self._tool is None or not self._tool.key_press(key):
+        elif self._tool is None or self._locked or not self._tool.key_press(key):
             super().keyPressEvent(event)
             return
         event.accept()

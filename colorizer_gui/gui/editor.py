@@ -108,6 +108,9 @@ class Editor(QObject):
     saveFailed = Signal(str)
     savingChanged = Signal(bool)
     sessionChanged = Signal()
+    #: True from open() until that photo is installed or failed: edits then would be lost, so the
+    #: window stops them (the hints of the photo on screen are replaced when the new one lands).
+    loadingChanged = Signal(bool)
 
     def __init__(
         self,
@@ -129,6 +132,7 @@ class Editor(QObject):
         self._result: npt.NDArray[np.uint8] | None = None
         self.last_preview_s: float | None = None
         self._opening = 0
+        self._loading = False
         self._photo_serial = 0  # counts installed photos: a save finishing late knows it is stale
         self._installing = False
         self._preview = PreviewWorker(self)
@@ -152,6 +156,15 @@ class Editor(QObject):
     @property
     def path(self) -> Path | None:
         return self._image.path if self._image is not None else None
+
+    @property
+    def loading(self) -> bool:
+        return self._loading
+
+    def _set_loading(self, loading: bool) -> None:
+        if loading != self._loading:
+            self._loading = loading
+            emit(self.loadingChanged, loading)
 
     @property
     def can_colorize(self) -> bool:
@@ -179,6 +192,7 @@ class Editor(QObject):
         path = Path(path)
         self._opening += 1
         ticket = self._opening
+        self._set_loading(True)
         remembered = self.settings.remembered_sidecar(path)
         self._io.submit(
             lambda _task: _load_photo(path, remembered),
@@ -188,6 +202,7 @@ class Editor(QObject):
 
     def _open_failed(self, ticket: int, path: Path, exc: BaseException) -> None:
         if ticket == self._opening:
+            self._set_loading(False)
             emit(self.openFailed, path, describe_error(exc))
 
     def _install(self, ticket: int, photo: OpenedPhoto) -> None:
@@ -206,6 +221,7 @@ class Editor(QObject):
             self.document.reset(photo.image.size, photo.hints)
         finally:
             self._installing = False
+        self._set_loading(False)
         emit(self.imageOpened, photo)
         self._preview.request_now(self.document.hints())
 

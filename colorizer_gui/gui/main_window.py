@@ -267,6 +267,7 @@ class MainWindow(QMainWindow):
         ed, panel = self.editor, self.color_panel
         ed.imageOpened.connect(self._photo_opened)
         ed.openFailed.connect(self._open_failed)
+        ed.loadingChanged.connect(self._loading_changed)
         self.document.undo_stack.cleanChanged.connect(self._update_title)
         self.photo_queue.changed.connect(self._queue_changed)
         ed.resultChanged.connect(self.canvas.set_result)
@@ -296,6 +297,14 @@ class MainWindow(QMainWindow):
 
     def _open_failed(self, path: Path, message: str) -> None:
         self.show_error("Cannot open the photo", f"{path}\n\n{message}")
+
+    def _loading_changed(self, loading: bool) -> None:
+        """No hint edits while the next photo loads: its arrival would drop them unasked."""
+        self.canvas.set_locked(loading)
+        stack = self.document.undo_stack
+        self.undo_action.setEnabled(not loading and stack.canUndo())
+        self.redo_action.setEnabled(not loading and stack.canRedo())
+        self.clear_action.setEnabled(not loading)
 
     def _show_undo_shortcuts(self, _text: str) -> None:
         show_shortcut(self.undo_action)
@@ -380,7 +389,7 @@ class MainWindow(QMainWindow):
         self.canvas.set_hints_visible(self.hints_action.isChecked())
 
     def _recolor_selected(self, rgb: RGB) -> None:
-        if self.document.selected is not None:
+        if self.document.selected is not None and not self.editor.loading:
             self.document.recolor_point(self.document.selected, rgb)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:

@@ -203,3 +203,24 @@ def test_without_a_model_the_question_offers_no_save(qtbot, make_window, tmp_pat
     assert not window.close()
     assert prompts.buttons == [Button.Discard | Button.Cancel]
     assert "cannot be saved" in prompts.asked[0]
+
+
+def test_no_hint_edits_while_the_next_photo_loads(qtbot, make_window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    window, _photo = edited_window(qtbot, make_window, tmp_path)
+    with qtbot.waitSignal(window.editor.imageOpened, timeout=20000):
+        window.open_path(gray_photo(tmp_path / "b.png", level=90))  # the prompt says Discard
+        assert window.canvas.locked
+        assert not window.clear_action.isEnabled() and not window.undo_action.isEnabled()
+        click_image(window.canvas, 60, 60)  # would be dropped unasked when b.png lands
+        assert len(window.document.points) == 1
+    assert not window.canvas.locked and window.clear_action.isEnabled()
+    click_image(window.canvas, 60, 60)
+    assert len(window.document.points) == 1 and window.isWindowModified()
+
+    bad = tmp_path / "bad.jpg"
+    bad.write_text("not a photo\n")
+    with qtbot.waitSignal(window.errorShown, timeout=20000):
+        window.open_path(bad)
+    window.message_box.close()  # type: ignore[union-attr]
+    assert not window.canvas.locked  # the photo on screen can be edited again
+    assert window.undo_action.isEnabled() and window.editor.path == tmp_path / "b.png"
