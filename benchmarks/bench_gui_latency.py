@@ -148,6 +148,7 @@ def main(argv: list[str] | None = None) -> int:
             worker_s.append((editor.last_preview_s or 0) * 1000)
             inference_s.append(editor.session.last_inference_s * 1000)
     heart.stop()
+    window.document.undo_stack.setClean()  # a script never answers the unsaved-hints question
     window.close()
     latencies.sort()
     finals.sort()

@@ -152,6 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     app.processEvents()
     size = _save_small_png(window.grab().toImage(), args.out)
     print(f"wrote {args.out} ({size / 1000:.0f} KB)")
+    window.document.undo_stack.setClean()  # a script never answers the unsaved-hints question
     window.close()
     return 0
 

@@ -42,10 +42,11 @@ def _seeds(
     h, w = mask.shape
     gh, gw = math.ceil(h / CELL), math.ceil(w / CELL)
 
-    def pool(plane: np.ndarray) -> FloatArray:
+    def pool(plane: np.ndarray) -> npt.NDArray[np.float64]:
         padded = np.zeros((gh * CELL, gw * CELL), dtype=np.float64)
         padded[:h, :w] = plane
-        return padded.reshape(gh, CELL, gw, CELL).sum(axis=(1, 3))
+        pooled: npt.NDArray[np.float64] = padded.reshape(gh, CELL, gw, CELL).sum(axis=(1, 3))
+        return pooled
 
     m = mask.astype(np.float64)
     yy, xx = np.mgrid[0:h, 0:w]
