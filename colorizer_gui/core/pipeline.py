@@ -19,11 +19,10 @@ import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import cv2
 import numpy as np
 import numpy.typing as npt
 
-from colorizer_gui.core import color, contract
+from colorizer_gui.core import color, contract, resample
 from colorizer_gui.core.hints import Hints, rasterize_hints
 
 if TYPE_CHECKING:
@@ -151,17 +150,16 @@ def _to_rgb(lightness: FloatArray, a: FloatArray, b: FloatArray, bit_depth: int)
 
 
 def _resize_pixels(pixels: np.ndarray, content: tuple[int, int]) -> np.ndarray:
-    """The photo at working size: INTER_AREA on the integer pixels when shrinking.
+    """The photo at working size: exact area averaging of the integer pixels when shrinking, else cubic.
 
-    OpenCV resizes row by row, so even a 100 MP scan needs no full-size float copy.
+    The area resampler works on bands of rows, so even a 100 MP scan needs no full-size float copy.
     """
     ch, cw = content
     height, width = pixels.shape[:2]
     if (ch, cw) == (height, width):
         return pixels
     shrinking = ch <= height and cw <= width
-    method = cv2.INTER_AREA if shrinking else cv2.INTER_CUBIC
-    return cv2.resize(np.ascontiguousarray(pixels), (cw, ch), interpolation=method)
+    return resample.resize_area(pixels, content) if shrinking else resample.resize_cubic(pixels, content)
 
 
 def predict_chroma(
@@ -199,7 +197,7 @@ def predict_chroma(
     geometry = contract.working_geometry(height, width, working_size, session.info.stride)
     (ch, cw), (ph, pw) = geometry.content, geometry.padded
     small_l = _lightness(_resize_pixels(pixels, geometry.content))
-    padded_l = np.asarray(cv2.copyMakeBorder(small_l, 0, ph - ch, 0, pw - cw, cv2.BORDER_REPLICATE), dtype=np.float32)
+    padded_l = np.pad(small_l, ((0, ph - ch), (0, pw - cw)), mode="edge").astype(np.float32, copy=False)
     if hints is not None and not hints.is_empty():
         hint_ab, mask = rasterize_hints(hints, geometry.content, geometry.padded)
         model_input = contract.encode_input(padded_l, hint_ab, mask)
@@ -221,10 +219,9 @@ def _guided_coefficients(chroma: ChromaPrediction) -> FloatArray:
     guide = chroma.lightness.astype(np.float64) / 100.0
     h, w = guide.shape
     radius = max(1, round(max(h, w) * _GUIDE_RADIUS_PER_PIXEL))
-    window = (2 * radius + 1, 2 * radius + 1)
 
     def box(plane: np.ndarray) -> np.ndarray:
-        return cv2.boxFilter(plane, -1, window, normalize=True, borderType=cv2.BORDER_REFLECT)
+        return resample.box_filter(plane, radius)
 
     mean_i = box(guide)
     var_i = np.maximum(box(guide * guide) - mean_i * mean_i, 0.0)
@@ -242,10 +239,10 @@ def _guided_coefficients(chroma: ChromaPrediction) -> FloatArray:
 def _upsample_rows(small: FloatArray, height: int, width: int, y0: int, y1: int) -> FloatArray:
     """Rows y0..y1 of ``small`` (h, w, C) bilinearly resized to (height, width).
 
-    Rows are interpolated here and columns by OpenCV, each output row from the
-    small map alone, so any split into strips gives the same pixels.
+    Rows and then columns are interpolated, each output row from the small map
+    alone, so any split into strips gives the same pixels.
     """
-    h, w, channels = small.shape
+    h, w, _ = small.shape
     ys = (np.arange(y0, y1, dtype=np.float64) + 0.5) * (h / height) - 0.5
     ys = np.clip(ys, 0.0, h - 1)
     top = np.floor(ys).astype(np.intp)
@@ -254,8 +251,13 @@ def _upsample_rows(small: FloatArray, height: int, width: int, y0: int, y1: int)
     rows: FloatArray = small[top] * (np.float32(1.0) - t) + small[bottom] * t
     if w == width:
         return rows
-    resized = cv2.resize(rows, (width, y1 - y0), interpolation=cv2.INTER_LINEAR)
-    return np.asarray(resized, dtype=np.float32).reshape(y1 - y0, width, channels)
+    left, right, weight = resample.linear_taps(w, width)
+    out: FloatArray = rows[:, left]
+    step = rows[:, right]
+    step -= out
+    step *= weight.astype(np.float32)[None, :, None]
+    out += step
+    return out
 
 
 def apply_chroma(
