@@ -372,10 +372,10 @@ def rasterize_hints(
     return hint_ab, mask
 
 
-Shape = tuple[slice, slice, npt.NDArray[np.bool_]] | None
+_Shape = tuple[slice, slice, npt.NDArray[np.bool_]] | None
 
 
-def _capsules(vertices: list[tuple[float, float]], radius: float, size: tuple[int, int]) -> Shape:
+def _capsules(vertices: list[tuple[float, float]], radius: float, size: tuple[int, int]) -> _Shape:
     """Pixels whose centre lies within ``radius`` of the polyline (a disk for one vertex), clipped to ``size``.
 
     Returns the bounding box as slices and the mask inside it, or None when nothing is inside.
@@ -410,7 +410,7 @@ def _capsules(vertices: list[tuple[float, float]], radius: float, size: tuple[in
     return slice(y0, y1 + 1), slice(x0, x1 + 1), inside
 
 
-def _paint(planes: list[npt.NDArray[np.float32]], values: tuple[float, ...], shape: Shape) -> None:
+def _paint(planes: list[npt.NDArray[np.float32]], values: tuple[float, ...], shape: _Shape) -> None:
     """Set each plane to its value under the shape (later shapes paint over earlier ones)."""
     if shape is None:
         return

@@ -236,28 +236,43 @@ def _guided_coefficients(chroma: ChromaPrediction) -> FloatArray:
     return coefficients
 
 
-def _upsample_rows(small: FloatArray, height: int, width: int, y0: int, y1: int) -> FloatArray:
-    """Rows y0..y1 of ``small`` (h, w, C) bilinearly resized to (height, width).
+def _widen(small: FloatArray, width: int) -> FloatArray:
+    """The small maps (h, w, C) bilinearly resized along x to ``width``, as planes (C, h, width).
 
-    Rows and then columns are interpolated, each output row from the small map
-    alone, so any split into strips gives the same pixels.
+    Done once per image: it is small (working-size rows) and leaves each strip
+    only a blend of two contiguous rows per plane.
     """
-    h, w, _ = small.shape
+    w = small.shape[1]
+    planes = np.ascontiguousarray(np.moveaxis(small, -1, 0), dtype=np.float32)
+    if w == width:
+        return planes
+    left, right, weight = resample.linear_taps(w, width)
+    wide: FloatArray = np.take(planes, left, axis=2)
+    step = np.take(planes, right, axis=2)
+    step -= wide
+    step *= weight.astype(np.float32)
+    wide += step
+    return wide
+
+
+def _upsample_rows(wide: FloatArray, height: int, y0: int, y1: int) -> FloatArray:
+    """Rows y0..y1 of the widened maps (C, h, width) bilinearly resized to ``height`` rows: (C, rows, width).
+
+    Each output row comes from two rows of the widened maps alone, so any split
+    into strips gives the same pixels.
+    """
+    h = wide.shape[1]
     ys = (np.arange(y0, y1, dtype=np.float64) + 0.5) * (h / height) - 0.5
     ys = np.clip(ys, 0.0, h - 1)
     top = np.floor(ys).astype(np.intp)
     bottom = np.minimum(top + 1, h - 1)
-    t = (ys - top).astype(np.float32)[:, None, None]
-    rows: FloatArray = small[top] * (np.float32(1.0) - t) + small[bottom] * t
-    if w == width:
-        return rows
-    left, right, weight = resample.linear_taps(w, width)
-    out: FloatArray = rows[:, left]
-    step = rows[:, right]
-    step -= out
-    step *= weight.astype(np.float32)[None, :, None]
-    out += step
-    return out
+    t = (ys - top).astype(np.float32)[None, :, None]
+    rows: FloatArray = wide[:, top]
+    step = wide[:, bottom]
+    step -= rows
+    step *= t
+    rows += step
+    return rows
 
 
 def apply_chroma(
@@ -294,19 +309,20 @@ def apply_chroma(
         small = _guided_coefficients(chroma)
     else:
         small = np.ascontiguousarray(np.moveaxis(chroma.ab, 0, -1), dtype=np.float32)
+    wide = _widen(small, width)
     out = np.empty((height, width, 3), dtype=np.uint8 if bit_depth == 8 else np.uint16)
     step = max(1, min(options.strip_rows, STRIP_PIXELS // width))
     limit = np.float32(contract.AB_SCALE)
     for y0 in range(0, height, step):
         y1 = min(height, y0 + step)
         lightness = _lightness(pixels[y0:y1])
-        maps = _upsample_rows(small, height, width, y0, y1)
+        maps = _upsample_rows(wide, height, y0, y1)
         if options.edge_aware:
             guide = lightness * np.float32(0.01)
-            a = maps[..., 0] * guide + maps[..., 2]
-            b = maps[..., 1] * guide + maps[..., 3]
+            a = maps[0] * guide + maps[2]
+            b = maps[1] * guide + maps[3]
         else:
-            a, b = maps[..., 0], maps[..., 1]
+            a, b = maps[0], maps[1]
         out[y0:y1] = _to_rgb(lightness, np.clip(a, -limit, limit), np.clip(b, -limit, limit), bit_depth)
     return out
 
