@@ -3,6 +3,8 @@
 It loads the model the app would use (bundled, ``$COLORIZER_MODEL`` or ``--model``) with
 the best execution provider, colorizes the bundled sample photo and checks the result
 on real pixels: right shape and dtype, the input's luminance kept, and actual colour.
+It also round-trips a small image through every output codec (imagecodecs loads its
+codecs lazily, so a build can miss one without any import failing).
 Only the Qt-free core is used, so it runs headless on a build machine or in CI.
 It prints the provider and the timings and returns 0, or prints one line
 ``self-test FAILED: <reason>`` to stderr and returns 1.
@@ -61,6 +63,7 @@ class SelfTestReport:
     inference_s: float
     luminance_error: float
     mean_chroma: float
+    codecs: tuple[str, ...] = ()
 
 
 def default_sample() -> Path:
@@ -89,6 +92,36 @@ def _check_result(pixels: np.ndarray, result: np.ndarray) -> tuple[float, float]
             f"output is gray: mean chroma {mean_chroma:.2f} is below {MIN_MEAN_CHROMA} (the model predicted no colour)"
         )
     return luminance_error, mean_chroma
+
+
+def check_codecs() -> tuple[str, ...]:
+    """Write and read back a 16-bit RGBA PNG, a 16-bit TIFF, a WebP with alpha and a JPEG; return the formats."""
+    import tempfile
+
+    from colorizer_gui.core import imageio
+
+    ramp = (np.arange(8 * 12 * 3, dtype=np.uint16).reshape(8, 12, 3) * 181).astype(np.uint16)
+    alpha = np.full((8, 12), 40000, dtype=np.uint16)
+    cases = [
+        ("png", ".png", 16, alpha),
+        ("tiff", ".tif", 16, None),
+        ("webp", ".webp", 8, alpha),
+        ("jpeg", ".jpg", 8, None),
+    ]
+    with tempfile.TemporaryDirectory(prefix="colorizer-selftest-") as folder:
+        for fmt, suffix, depth, extra in cases:
+            path = Path(folder) / f"codec{suffix}"
+            try:
+                imageio.write_image(path, ramp, alpha=extra)
+                back = imageio.read_image(path)
+            except Exception as exc:  # a missing codec module shows up as any kind of error
+                raise SelfTestFailure(f"{fmt.upper()} codec failed: {type(exc).__name__}: {exc}") from exc
+            if back.pixels.shape != ramp.shape or back.bit_depth != depth or (back.alpha is None) != (extra is None):
+                raise SelfTestFailure(
+                    f"{fmt.upper()} round trip gave {back.pixels.shape} at {back.bit_depth} bit, "
+                    f"alpha {'kept' if back.alpha is not None else 'lost'}"
+                )
+    return tuple(fmt for fmt, *_ in cases)
 
 
 def _loaded_dll(name: str) -> Path | None:
@@ -145,6 +178,7 @@ def run_self_test(
     except ColorizerError as exc:
         raise SelfTestFailure(str(exc)) from exc
     luminance_error, mean_chroma = _check_result(loaded.pixels, result)
+    codecs = check_codecs()
     return SelfTestReport(
         runtime=runtime_description(),
         model_path=colorizer.info.path,
@@ -159,6 +193,7 @@ def run_self_test(
         inference_s=float(colorizer.last_inference_s),
         luminance_error=luminance_error,
         mean_chroma=mean_chroma,
+        codecs=codecs,
     )
 
 
@@ -197,5 +232,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"checks: luminance error {report.luminance_error:.2f} L (max {MAX_LUMINANCE_ERROR}), "
         f"mean chroma {report.mean_chroma:.1f} (min {MIN_MEAN_CHROMA})"
     )
+    print(f"codecs: {', '.join(report.codecs)} written and read back")
     print("self-test OK")
     return 0

@@ -113,6 +113,7 @@ trap cleanup EXIT
 if [ ! -f models/colorizer.onnx ]; then
     [ -n "${COLORIZER_BUILD_MODEL:-}" ] || fail "models/colorizer.onnx is missing (set COLORIZER_BUILD_MODEL=path/to/model.onnx for a test build)"
     [ -f "$COLORIZER_BUILD_MODEL" ] || fail "COLORIZER_BUILD_MODEL=$COLORIZER_BUILD_MODEL does not exist"
+    mkdir -p models  # a fresh checkout has no models/ folder (the model is not in git)
     cp "$COLORIZER_BUILD_MODEL" models/colorizer.onnx
     TEMP_MODEL=1
     echo "using $COLORIZER_BUILD_MODEL as a temporary models/colorizer.onnx (not for release)"

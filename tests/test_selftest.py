@@ -63,6 +63,40 @@ def test_report_measures_real_colour(tiny_model: Path) -> None:
     assert report.luminance_error < selftest.MAX_LUMINANCE_ERROR
 
 
+def test_codec_check_round_trips_every_output_format() -> None:
+    assert selftest.check_codecs() == ("png", "tiff", "webp", "jpeg")
+
+
+def test_a_missing_codec_fails_the_self_test(monkeypatch: pytest.MonkeyPatch) -> None:
+    from colorizer_gui.core import imageio
+
+    def no_png(*args: object, **kwargs: object) -> bytes:
+        raise AttributeError("module 'imagecodecs' has no attribute 'png_encode'")
+
+    monkeypatch.setattr(imageio.imagecodecs, "png_encode", no_png)
+    with pytest.raises(selftest.SelfTestFailure, match="PNG codec failed"):
+        selftest.check_codecs()
+
+
+def test_the_app_runs_without_opencv(tiny_model: Path, tmp_path: Path) -> None:
+    """Colorize and write every format with ``cv2`` made unimportable, as in the bundle."""
+    code = (
+        "import sys; sys.modules['cv2'] = None\n"
+        "from pathlib import Path\n"
+        "from colorizer_gui import selftest, cli\n"
+        "import colorizer_gui.gui.editor\n"
+        f"report = selftest.run_self_test(model=Path({str(tiny_model)!r}))\n"
+        f"sys.exit(cli.main(['batch', str(selftest.default_sample().parent), '--output', {str(tmp_path)!r},"
+        f" '--model', {str(tiny_model)!r}, '--format', 'png']))\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert list(tmp_path.glob("*.png"))
+
+
 def test_corrupt_model_fails_with_one_clear_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     broken = tmp_path / "broken.onnx"
     broken.write_bytes(b"this is not an ONNX model" * 10)

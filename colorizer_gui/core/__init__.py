@@ -2,7 +2,7 @@
 
 Public names are re-exported here and loaded on first use, so importing a small
 piece (``colorizer_gui.core.errors``) stays cheap and ``colorizer --version``
-never pulls in OpenCV or onnxruntime.
+never pulls in onnxruntime.
 """
 
 from __future__ import annotations

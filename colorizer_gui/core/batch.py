@@ -4,7 +4,7 @@ The run is a bounded three-stage pipeline so the model never waits for the
 disk: a reader pool decodes ahead, the calling thread runs the model
 (``predict_chroma``), and a writer pool applies the chroma at full resolution
 and encodes. At most ``jobs + 1`` photos wait at each hand-over, which bounds
-memory. OpenCV, numpy and onnxruntime release the GIL, so the stages overlap.
+memory. numpy, the image codecs and onnxruntime release the GIL, so the stages overlap.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ working size. The sidecar sits next to the photo as ``<file name>.hints.json``
 * ``points`` and ``strokes`` are optional lists (missing means none).
 * ``x``, ``y`` and stroke vertices are finite numbers in pixels, measured like
   array indices (``x = 0, y = 0`` is the centre of the top-left pixel, as in
-  numpy and OpenCV); they may lie outside the image, where drawing is clipped.
+  numpy); they may lie outside the image, where drawing is clipped.
 * ``radius`` (a point is a filled disk) and ``width`` (a stroke is a polyline
   that wide) are finite numbers > 0, in pixels.
 * ``rgb`` is three integers 0..255, sRGB; only its chroma (Lab a, b) is used.
@@ -29,6 +29,7 @@ with the file and a reason that says what is wrong and where.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import math
 import os
@@ -37,7 +38,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import cv2
 import numpy as np
 import numpy.typing as npt
 
@@ -59,8 +59,8 @@ __all__ = [
 
 HINTS_VERSION = 1
 _SIDECAR_SUFFIX = ".hints.json"
-#: Sub-pixel precision for OpenCV drawing (coordinates are multiplied by 2**_SHIFT).
-_SHIFT = 4
+#: Slack on "centre within radius" so pixels exactly on the rim count despite float rounding.
+_RIM_EPS = 1e-6
 
 RGB = tuple[int, int, int]
 
@@ -349,32 +349,71 @@ def rasterize_hints(
     width, height = hints.image_size
     sx, sy = cw / width, ch / height
     scale = math.sqrt(sx * sy)
-    # Draw on content-sized copies; OpenCV clips at their border, so the padding stays empty.
+    # Draw on content-sized planes, clipped at their border, so the padding stays empty.
     planes = [np.zeros((ch, cw), dtype=np.float32) for _ in range(3)]
-    one = 1 << _SHIFT
 
-    def fixed(x: float, y: float) -> tuple[int, int]:
+    def to_working(x: float, y: float) -> tuple[float, float]:
         # Pixel centres map onto pixel centres: index i covers [i - 0.5, i + 0.5).
-        return (round(((x + 0.5) * sx - 0.5) * one), round(((y + 0.5) * sy - 0.5) * one))
+        return (x + 0.5) * sx - 0.5, (y + 0.5) * sy - 0.5
 
     for stroke in hints.strokes:
         values = (*_rgb_to_ab(stroke.rgb), 1.0)
-        pts = np.array([fixed(x, y) for x, y in stroke.points], dtype=np.int32).reshape(-1, 1, 2)
-        for plane, value in zip(planes, values, strict=True):
-            if len(stroke.points) == 1:
-                start = (int(pts[0, 0, 0]), int(pts[0, 0, 1]))
-                radius = max(one, round(stroke.width * scale / 2 * one))
-                cv2.circle(plane, start, radius, value, -1, cv2.LINE_8, _SHIFT)
-            else:
-                thickness = max(1, round(stroke.width * scale))
-                cv2.polylines(plane, [pts], False, value, thickness, cv2.LINE_8, _SHIFT)
+        vertices = [to_working(x, y) for x, y in stroke.points]
+        # A lone vertex is a dot of radius >= 1; a polyline is at least one pixel wide.
+        half = max(1.0, stroke.width * scale / 2) if len(vertices) == 1 else max(1.0, stroke.width * scale) / 2
+        _paint(planes, values, _capsules(vertices, half, (ch, cw)))
     for point in hints.points:
         values = (*_rgb_to_ab(point.rgb), 1.0)
-        center = fixed(point.x, point.y)
-        radius = max(one, round(point.radius * scale * one))
-        for plane, value in zip(planes, values, strict=True):
-            cv2.circle(plane, center, radius, value, -1, cv2.LINE_8, _SHIFT)
+        center = to_working(point.x, point.y)
+        _paint(planes, values, _capsules([center], max(1.0, point.radius * scale), (ch, cw)))
     hint_ab[0, :ch, :cw] = planes[0]
     hint_ab[1, :ch, :cw] = planes[1]
     mask[:ch, :cw] = planes[2]
     return hint_ab, mask
+
+
+_Shape = tuple[slice, slice, npt.NDArray[np.bool_]] | None
+
+
+def _capsules(vertices: list[tuple[float, float]], radius: float, size: tuple[int, int]) -> _Shape:
+    """Pixels whose centre lies within ``radius`` of the polyline (a disk for one vertex), clipped to ``size``.
+
+    Returns the bounding box as slices and the mask inside it, or None when nothing is inside.
+    """
+    h, w = size
+    xs = [x for x, _ in vertices]
+    ys = [y for _, y in vertices]
+    x0, x1 = max(0, math.floor(min(xs) - radius)), min(w - 1, math.ceil(max(xs) + radius))
+    y0, y1 = max(0, math.floor(min(ys) - radius)), min(h - 1, math.ceil(max(ys) + radius))
+    if x0 > x1 or y0 > y1:
+        return None
+    inside = np.zeros((y1 - y0 + 1, x1 - x0 + 1), dtype=bool)
+    limit = radius * radius + _RIM_EPS
+    pairs = list(itertools.pairwise(vertices)) or [(vertices[0], vertices[0])]
+    for (ax, ay), (bx, by) in pairs:
+        # Each segment only looks at its own bounding box, so long strokes stay cheap.
+        sx0, sx1 = max(x0, math.floor(min(ax, bx) - radius)), min(x1, math.ceil(max(ax, bx) + radius))
+        sy0, sy1 = max(y0, math.floor(min(ay, by) - radius)), min(y1, math.ceil(max(ay, by) + radius))
+        if sx0 > sx1 or sy0 > sy1:
+            continue
+        gy, gx = np.mgrid[sy0 : sy1 + 1, sx0 : sx1 + 1].astype(np.float64)
+        dx, dy = bx - ax, by - ay
+        length2 = dx * dx + dy * dy
+        if length2 > 0:
+            t = np.clip(((gx - ax) * dx + (gy - ay) * dy) / length2, 0.0, 1.0)
+            ex, ey = gx - (ax + t * dx), gy - (ay + t * dy)
+        else:
+            ex, ey = gx - ax, gy - ay
+        inside[sy0 - y0 : sy1 - y0 + 1, sx0 - x0 : sx1 - x0 + 1] |= ex * ex + ey * ey <= limit
+    if not inside.any():
+        return None
+    return slice(y0, y1 + 1), slice(x0, x1 + 1), inside
+
+
+def _paint(planes: list[npt.NDArray[np.float32]], values: tuple[float, ...], shape: _Shape) -> None:
+    """Set each plane to its value under the shape (later shapes paint over earlier ones)."""
+    if shape is None:
+        return
+    rows, cols, inside = shape
+    for plane, value in zip(planes, values, strict=True):
+        plane[rows, cols][inside] = value

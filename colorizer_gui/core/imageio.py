@@ -1,8 +1,9 @@
 """Read and write photos with their metadata, safely: pixel limit first, atomic writes always.
 
 Reading sniffs the container, checks the pixel count from the header before any
-decoder allocates, decodes (tifffile for TIFF, OpenCV for the rest, Pillow for
-CMYK JPEG), applies EXIF orientation and returns RGB (never BGR) arrays.
+decoder allocates, decodes (tifffile for TIFF, imagecodecs for JPEG, PNG and
+WebP, Pillow for BMP and CMYK JPEG), applies EXIF orientation and returns RGB
+arrays.
 Writing encodes into a hidden temp file in the target folder and renames it
 into place, so a crash, a full disk or a kill never leaves a partial image.
 """
@@ -19,11 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-import cv2
+import imagecodecs
 import numpy as np
 import numpy.typing as npt
 import tifffile
-from PIL import Image, ImageCms
+from PIL import BmpImagePlugin, Image, ImageCms
 
 from colorizer_gui import __version__
 from colorizer_gui.core import _metadata as meta
@@ -272,26 +273,46 @@ def _read_other(path: Path, data: bytes, info: meta.HeaderInfo) -> _Decoded:
         pixels, icc = _read_cmyk_jpeg(path, data, info.icc_profile)
         warnings.append("CMYK JPEG converted to RGB")
         return _Decoded(pixels, None, icc, info.exif, meta.exif_orientation(info.exif), warnings)
-    raw = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), cv2.IMREAD_UNCHANGED)
-    if raw is None:
-        raise ImageReadError(f"the {name} data is damaged and could not be decoded", path=path)
+    try:
+        raw = _decode_pixels(info.format, data)
+    except (RuntimeError, ValueError, OSError, EOFError) as exc:
+        raise ImageReadError(f"the {name} data is damaged and could not be decoded", path=path) from exc
     if raw.dtype not in (np.uint8, np.uint16):
         raise UnsupportedFormatError(f"{raw.dtype} pixels are not supported (8 or 16 bit only)", path=path)
     alpha = None
-    if raw.ndim == 3 and raw.shape[2] == 4:
-        alpha = np.ascontiguousarray(raw[:, :, 3])
-        raw = raw[:, :, :3]
+    if raw.ndim == 3 and raw.shape[2] in (2, 4):  # gray + alpha, RGB + alpha
+        alpha = np.ascontiguousarray(raw[:, :, -1])
+        raw = raw[:, :, :-1]
         if info.format == "bmp" and not alpha.any():  # 32-bit BMPs often store 0 in the unused byte
             alpha = None
     if raw.ndim == 3 and raw.shape[2] == 1:
         raw = raw[:, :, 0]
-    if raw.ndim == 3 and info.png_color_type in (0, 4):  # gray PNG that OpenCV expanded to BGR(A)
-        pixels = np.ascontiguousarray(raw[:, :, 0])
-    elif raw.ndim == 3:
-        pixels = cv2.cvtColor(np.ascontiguousarray(raw), cv2.COLOR_BGR2RGB)
-    else:
-        pixels = raw
+    pixels = np.ascontiguousarray(raw)
     return _Decoded(pixels, alpha, info.icc_profile, info.exif, meta.exif_orientation(info.exif), warnings)
+
+
+def _decode_pixels(fmt: str, data: bytes) -> np.ndarray:
+    """Decode JPEG, PNG, WebP or BMP data to (H, W), (H, W, 2) gray + alpha, (H, W, 3) RGB or (H, W, 4) RGBA.
+
+    PNG keeps 16 bits and expands palettes, low bit depths and tRNS colour keys
+    (to alpha); the pixel limit was checked from the header before this runs.
+    """
+    if fmt == "png":
+        return np.asarray(imagecodecs.png_decode(data))
+    if fmt == "jpeg":
+        return np.asarray(imagecodecs.jpeg8_decode(data))
+    if fmt == "webp":
+        return np.asarray(imagecodecs.webp_decode(data))
+    # The plugin class itself, not Image.open: our own limit replaces Pillow's decompression-bomb check.
+    with BmpImagePlugin.BmpImageFile(io.BytesIO(data)) as im:
+        im.load()
+        if im.mode == "P":
+            rgb = im.convert("RGBA" if "transparency" in im.info else "RGB")
+        elif im.mode in ("L", "RGB", "RGBA", "LA"):
+            rgb = im
+        else:
+            rgb = im.convert("RGB")
+        return np.array(rgb)
 
 
 def _read_cmyk_jpeg(path: Path, data: bytes, icc: bytes | None) -> tuple[np.ndarray, bytes | None]:
@@ -487,18 +508,14 @@ def _to_pil(pixels: np.ndarray, alpha: np.ndarray | None, *, webp: bool) -> Imag
 def _write_png(fh: BinaryIO, pixels: np.ndarray, alpha: np.ndarray | None, icc: bytes | None, exif: bytes) -> None:
     if pixels.ndim == 2 and alpha is not None:
         pixels = np.repeat(pixels[:, :, None], 3, axis=2)
-    if pixels.ndim == 3:
-        code = cv2.COLOR_RGB2BGR if alpha is None else cv2.COLOR_RGB2BGRA
-        bgr = cv2.cvtColor(np.ascontiguousarray(pixels), code)
-        if alpha is not None:
-            bgr[:, :, 3] = alpha
-    else:
-        bgr = pixels
-    ok, buf = cv2.imencode(".png", bgr, [cv2.IMWRITE_PNG_COMPRESSION, 3])
-    if not ok:
-        raise OSError(errno.EIO, "the PNG encoder failed")
+    data = pixels if alpha is None else np.dstack([pixels, alpha])
+    try:
+        # zlib level 3 with the RLE strategy and the Sub filter, as the OpenCV encoder used before did
+        buf = imagecodecs.png_encode(np.ascontiguousarray(data), level=3, strategy=3, filter=16)
+    except (RuntimeError, ValueError) as exc:
+        raise OSError(errno.EIO, f"the PNG encoder failed ({exc})") from exc
     text = {"Software": SOFTWARE, "Description": DESCRIPTION}
-    fh.write(meta.png_with_chunks(buf.tobytes(), icc=icc, exif=exif, text=text))
+    fh.write(meta.png_with_chunks(bytes(buf), icc=icc, exif=exif, text=text))
 
 
 def _write_tiff(

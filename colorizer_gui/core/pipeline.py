@@ -19,11 +19,10 @@ import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import cv2
 import numpy as np
 import numpy.typing as npt
 
-from colorizer_gui.core import color, contract
+from colorizer_gui.core import color, contract, resample
 from colorizer_gui.core.hint_propagation import propagate_hints
 from colorizer_gui.core.hints import Hints, rasterize_hints
 
@@ -154,17 +153,16 @@ def _to_rgb(lightness: FloatArray, a: FloatArray, b: FloatArray, bit_depth: int)
 
 
 def _resize_pixels(pixels: np.ndarray, content: tuple[int, int]) -> np.ndarray:
-    """The photo at working size: INTER_AREA on the integer pixels when shrinking.
+    """The photo at working size: exact area averaging of the integer pixels when shrinking, else cubic.
 
-    OpenCV resizes row by row, so even a 100 MP scan needs no full-size float copy.
+    The area resampler works on bands of rows, so even a 100 MP scan needs no full-size float copy.
     """
     ch, cw = content
     height, width = pixels.shape[:2]
     if (ch, cw) == (height, width):
         return pixels
     shrinking = ch <= height and cw <= width
-    method = cv2.INTER_AREA if shrinking else cv2.INTER_CUBIC
-    return cv2.resize(np.ascontiguousarray(pixels), (cw, ch), interpolation=method)
+    return resample.resize_area(pixels, content) if shrinking else resample.resize_cubic(pixels, content)
 
 
 def predict_chroma(
@@ -202,7 +200,7 @@ def predict_chroma(
     geometry = contract.working_geometry(height, width, working_size, session.info.stride)
     (ch, cw), (ph, pw) = geometry.content, geometry.padded
     small_l = _lightness(_resize_pixels(pixels, geometry.content))
-    padded_l = np.asarray(cv2.copyMakeBorder(small_l, 0, ph - ch, 0, pw - cw, cv2.BORDER_REPLICATE), dtype=np.float32)
+    padded_l = np.pad(small_l, ((0, ph - ch), (0, pw - cw)), mode="edge").astype(np.float32, copy=False)
     hint_ab: FloatArray | None = None
     mask: FloatArray | None = None
     if hints is not None and not hints.is_empty():
@@ -228,10 +226,9 @@ def _guided_coefficients(chroma: ChromaPrediction) -> FloatArray:
     guide = chroma.lightness.astype(np.float64) / 100.0
     h, w = guide.shape
     radius = max(1, round(max(h, w) * _GUIDE_RADIUS_PER_PIXEL))
-    window = (2 * radius + 1, 2 * radius + 1)
 
     def box(plane: np.ndarray) -> np.ndarray:
-        return cv2.boxFilter(plane, -1, window, normalize=True, borderType=cv2.BORDER_REFLECT)
+        return resample.box_filter(plane, radius)
 
     mean_i = box(guide)
     var_i = np.maximum(box(guide * guide) - mean_i * mean_i, 0.0)
@@ -246,23 +243,43 @@ def _guided_coefficients(chroma: ChromaPrediction) -> FloatArray:
     return coefficients
 
 
-def _upsample_rows(small: FloatArray, height: int, width: int, y0: int, y1: int) -> FloatArray:
-    """Rows y0..y1 of ``small`` (h, w, C) bilinearly resized to (height, width).
+def _widen(small: FloatArray, width: int) -> FloatArray:
+    """The small maps (h, w, C) bilinearly resized along x to ``width``, as planes (C, h, width).
 
-    Rows are interpolated here and columns by OpenCV, each output row from the
-    small map alone, so any split into strips gives the same pixels.
+    Done once per image: it is small (working-size rows) and leaves each strip
+    only a blend of two contiguous rows per plane.
     """
-    h, w, channels = small.shape
+    w = small.shape[1]
+    planes = np.ascontiguousarray(np.moveaxis(small, -1, 0), dtype=np.float32)
+    if w == width:
+        return planes
+    left, right, weight = resample.linear_taps(w, width)
+    wide: FloatArray = np.take(planes, left, axis=2)
+    step = np.take(planes, right, axis=2)
+    step -= wide
+    step *= weight.astype(np.float32)
+    wide += step
+    return wide
+
+
+def _upsample_rows(wide: FloatArray, height: int, y0: int, y1: int) -> FloatArray:
+    """Rows y0..y1 of the widened maps (C, h, width) bilinearly resized to ``height`` rows: (C, rows, width).
+
+    Each output row comes from two rows of the widened maps alone, so any split
+    into strips gives the same pixels.
+    """
+    h = wide.shape[1]
     ys = (np.arange(y0, y1, dtype=np.float64) + 0.5) * (h / height) - 0.5
     ys = np.clip(ys, 0.0, h - 1)
     top = np.floor(ys).astype(np.intp)
     bottom = np.minimum(top + 1, h - 1)
-    t = (ys - top).astype(np.float32)[:, None, None]
-    rows: FloatArray = small[top] * (np.float32(1.0) - t) + small[bottom] * t
-    if w == width:
-        return rows
-    resized = cv2.resize(rows, (width, y1 - y0), interpolation=cv2.INTER_LINEAR)
-    return np.asarray(resized, dtype=np.float32).reshape(y1 - y0, width, channels)
+    t = (ys - top).astype(np.float32)[None, :, None]
+    rows: FloatArray = wide[:, top]
+    step = wide[:, bottom]
+    step -= rows
+    step *= t
+    rows += step
+    return rows
 
 
 def apply_chroma(
@@ -299,19 +316,20 @@ def apply_chroma(
         small = _guided_coefficients(chroma)
     else:
         small = np.ascontiguousarray(np.moveaxis(chroma.ab, 0, -1), dtype=np.float32)
+    wide = _widen(small, width)
     out = np.empty((height, width, 3), dtype=np.uint8 if bit_depth == 8 else np.uint16)
     step = max(1, min(options.strip_rows, STRIP_PIXELS // width))
     limit = np.float32(contract.AB_SCALE)
     for y0 in range(0, height, step):
         y1 = min(height, y0 + step)
         lightness = _lightness(pixels[y0:y1])
-        maps = _upsample_rows(small, height, width, y0, y1)
+        maps = _upsample_rows(wide, height, y0, y1)
         if options.edge_aware:
             guide = lightness * np.float32(0.01)
-            a = maps[..., 0] * guide + maps[..., 2]
-            b = maps[..., 1] * guide + maps[..., 3]
+            a = maps[0] * guide + maps[2]
+            b = maps[1] * guide + maps[3]
         else:
-            a, b = maps[..., 0], maps[..., 1]
+            a, b = maps[0], maps[1]
         out[y0:y1] = _to_rgb(lightness, np.clip(a, -limit, limit), np.clip(b, -limit, limit), bit_depth)
     return out
 

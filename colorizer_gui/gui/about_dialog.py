@@ -22,9 +22,9 @@ LICENCES = (
     ("Qt for Python (PySide6)", "LGPL-3.0"),
     ("ONNX Runtime", "MIT"),
     ("NumPy", "BSD-3-Clause"),
-    ("OpenCV", "Apache-2.0"),
     ("Pillow", "MIT-CMU (HPND)"),
     ("tifffile", "BSD-3-Clause"),
+    ("imagecodecs", "BSD-3-Clause"),
 )
 
 

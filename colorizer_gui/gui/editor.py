@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import cv2
 import numpy as np
 import numpy.typing as npt
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
+from colorizer_gui.core import resample
 from colorizer_gui.core.errors import HintsError
 from colorizer_gui.core.hints import Hints, load_hints, sidecar_path
 from colorizer_gui.core.imageio import LoadedImage, SaveOptions, read_image
@@ -60,7 +60,7 @@ def _display_copy(pixels: npt.NDArray[Any]) -> npt.NDArray[Any]:
     if h * w <= SHARP_PREVIEW_PIXELS:
         return pixels
     scale = (SHARP_PREVIEW_PIXELS / (h * w)) ** 0.5
-    return cv2.resize(pixels, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA)
+    return resample.resize_area(pixels, (max(1, round(h * scale)), max(1, round(w * scale))))
 
 
 def find_sidecar(path: Path, remembered: Path | None) -> Path | None:

@@ -134,14 +134,14 @@ def _jpeg_claiming(photo: np.ndarray, width: int, height: int) -> bytes:
 def test_header_claiming_100000_squared_is_refused_before_decoding(
     tmp_path: Path, session: ColorizerSession, photo: np.ndarray, kind: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_imdecode = cv2.imdecode
+    real_decode = imageio._decode_pixels
     decoded_sizes: list[int] = []
 
-    def watching_imdecode(buf: np.ndarray, flags: int) -> np.ndarray | None:
-        decoded_sizes.append(buf.size)
-        return real_imdecode(buf, flags)
+    def watching_decode(fmt: str, data: bytes) -> np.ndarray:
+        decoded_sizes.append(len(data))
+        return real_decode(fmt, data)
 
-    monkeypatch.setattr(imageio.cv2, "imdecode", watching_imdecode)
+    monkeypatch.setattr(imageio, "_decode_pixels", watching_decode)
     content = _png_claiming(100_000, 100_000) if kind == "png" else _jpeg_claiming(photo, 65_000, 65_000)
     result, _, out = run_with(tmp_path, session, photo, f"bomb.{kind}", content)
     assert_failed(result, out, "megapixels", "limit")

@@ -139,6 +139,24 @@ def test_gray_alpha_png_stays_2d(tmp_path: Path) -> None:
     assert (loaded.pixels == 100).all() and loaded.alpha is not None and (loaded.alpha == 200).all()
 
 
+def test_gray_png_colour_key_becomes_alpha(tmp_path: Path) -> None:
+    gray = np.arange(6 * 8, dtype=np.uint8).reshape(6, 8)
+    path = tmp_path / "key.png"
+    Image.fromarray(gray).save(path, transparency=5)  # a tRNS chunk: gray level 5 is transparent
+    loaded = read_image(path)
+    assert loaded.is_gray and loaded.alpha is not None
+    np.testing.assert_array_equal(loaded.pixels, gray)
+    np.testing.assert_array_equal(loaded.alpha, np.where(gray == 5, 0, 255))
+
+
+def test_16_bit_rgb_png_written_and_read_exactly(tmp_path: Path) -> None:
+    rgb = gradient_rgb(dtype=np.uint16)
+    path = tmp_path / "rgb16.png"
+    write_image(path, rgb)
+    np.testing.assert_array_equal(cv2.imread(str(path), cv2.IMREAD_UNCHANGED)[:, :, ::-1], rgb)  # any reader agrees
+    np.testing.assert_array_equal(read_image(path).pixels, rgb)
+
+
 def test_palette_png_becomes_rgb(tmp_path: Path) -> None:
     index = np.arange(6 * 8, dtype=np.uint8).reshape(6, 8) % 3
     im = Image.fromarray(index, "P")
