@@ -98,14 +98,14 @@ class Trainer:
             loss_d = lsgan_d(self.d(lightness, ab), self.d(lightness, fake.detach()))
             loss_d.backward()
             self.opt_d.step()
-            logs["d"] = float(loss_d)
+            logs["d"] = float(loss_d.detach())
         self.opt_g.zero_grad(set_to_none=True)
         loss_l1 = rebalanced_huber(fake, ab, self.weights)
         loss = cfg.lambda_l1 * loss_l1
         if use_gan:
             loss_gan = lsgan_g(self.d(lightness, fake))
             loss = loss + cfg.lambda_gan * loss_gan
-            logs["g_gan"] = float(loss_gan)
+            logs["g_gan"] = float(loss_gan.detach())
         loss.backward()
         self.opt_g.step()
         self.step_count += 1

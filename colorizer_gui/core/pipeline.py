@@ -210,7 +210,8 @@ def predict_chroma(
         model_input = contract.encode_input(padded_l)
     ab = np.ascontiguousarray(session.predict_ab(model_input)[:, :ch, :cw], dtype=np.float32)
     if options.propagate_hints and hint_ab is not None and mask is not None:
-        ab = propagate_hints(ab, small_l, hint_ab[:, :ch, :cw], mask[:ch, :cw])
+        count = len(hints.points) + len(hints.strokes) if hints is not None else 1
+        ab = propagate_hints(ab, small_l, hint_ab[:, :ch, :cw], mask[:ch, :cw], hint_count=count)
     return ChromaPrediction(
         ab=ab,
         image_size=(width, height),
