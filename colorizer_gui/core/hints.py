@@ -28,12 +28,10 @@ with the file and a reason that says what is wrong and where.
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import json
 import math
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,7 +40,8 @@ import numpy as np
 import numpy.typing as npt
 
 from colorizer_gui.core import color
-from colorizer_gui.core.errors import HintsError
+from colorizer_gui.core.errors import HintsError, ImageWriteError
+from colorizer_gui.core.imageio import atomic_output
 
 __all__ = [
     "HINTS_VERSION",
@@ -289,18 +288,13 @@ def save_hints(path: Path, hints: Hints) -> None:
     path = Path(path)
     text = json.dumps(hints_to_dict(hints), indent=2) + "\n"
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise HintsError(f"cannot write the hints file: {exc}", path=path) from exc
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        with atomic_output(path) as tmp, open(tmp, "w", encoding="utf-8") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp_name, path)
+    except ImageWriteError as exc:
+        raise HintsError(f"cannot write the hints file: {exc.reason}", path=path) from exc
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp_name)
         raise HintsError(f"cannot write the hints file: {exc}", path=path) from exc
 
 
