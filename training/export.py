@@ -1,6 +1,6 @@
 """Export the generator to ONNX (opset 17, dynamic H/W) with the contract's metadata, checked against torch.
 
-``python -m training.export --weights runs/main/generator_fp16.pt --out models/colorizer.onnx``
+``python -m training.export`` (weights: ``models/resume/colorizer_resume_fp16.pt``, out: ``models/colorizer.onnx``)
 """
 
 from __future__ import annotations
@@ -94,7 +94,7 @@ def check_against_torch(g: Generator, path: Path) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--weights", type=Path, default=REPO / "runs" / "main" / "generator_fp16.pt")
+    ap.add_argument("--weights", type=Path, default=REPO / "models" / "resume" / "colorizer_resume_fp16.pt")
     ap.add_argument("--out", type=Path, default=REPO / "models" / "colorizer.onnx")
     ap.add_argument("--version", default="0.1.0")
     ap.add_argument("--working-size", type=int, default=contract.DEFAULT_WORKING_SIZE)

@@ -7,8 +7,6 @@ into every decoder stage, and at full resolution in the last stage.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -119,9 +117,3 @@ class PatchDiscriminator(nn.Module):
 
     def forward(self, lightness: torch.Tensor, ab: torch.Tensor) -> torch.Tensor:
         return self.net(torch.cat([lightness, ab], dim=1))
-
-
-def save_fp16_weights(generator: Generator, path: Path) -> None:
-    """Keep only what export and the next session need: fp16 generator weights."""
-    state = {k: (v.half() if v.is_floating_point() else v) for k, v in generator.state_dict().items()}
-    torch.save(state, path)

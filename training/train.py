@@ -23,10 +23,12 @@ import torch
 from . import data as data_mod
 from .hint_sim import simulate_hints
 from .losses import lsgan_d, lsgan_g, rebalance_weights, rebalanced_huber
-from .model import Generator, PatchDiscriminator, save_fp16_weights
+from .model import Generator, PatchDiscriminator
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = REPO.parent / "shared" / "data"
+#: The one checkpoint kept in git, so sessions add up.
+COMPACT = REPO / "models" / "resume" / "colorizer_resume_fp16.pt"
 
 
 @dataclass
@@ -137,16 +139,31 @@ class Trainer:
         self.rng.bit_generator.state = state["numpy_rng"]
         torch.set_rng_state(state["torch_rng"])
 
-    def load_generator_fp16(self, path: Path) -> None:
-        """Start from shipped fp16 weights (a new session without the full checkpoint)."""
-        state = torch.load(path, map_location=self.device)
-        self.g.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in state.items()})
+    def compact_state(self) -> dict[str, object]:
+        """What the next session needs to go on (fp16 G and D, step, RNG), ~10 MB: small enough for git.
+
+        Adam's moments are left out (they would triple the size), so a run resumed
+        from this restarts its optimisers; a run resumed from ``last.pt`` is exact.
+        """
+        full = self.state()
+        for key in ("g", "d"):
+            full[key] = {k: v.half() if v.is_floating_point() else v for k, v in full[key].items()}  # type: ignore[union-attr]
+        del full["opt_g"], full["opt_d"]
+        return full
+
+    def load_compact_state(self, state: dict) -> None:
+        for net, key in ((self.g, "g"), (self.d, "d")):
+            net.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in state[key].items()})
+        self.step_count = int(state["step"])
+        self.samples_seen = int(state["samples_seen"])
+        self.rng.bit_generator.state = state["numpy_rng"]
+        torch.set_rng_state(state["torch_rng"])
 
 
-def save_checkpoint(trainer: Trainer, path: Path) -> None:
+def save_checkpoint(trainer: Trainer, path: Path, *, compact: bool = False) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    torch.save(trainer.state(), tmp)
+    torch.save(trainer.compact_state() if compact else trainer.state(), tmp)
     os.replace(tmp, path)
 
 
@@ -167,7 +184,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--run", type=Path, default=REPO / "runs" / "main", help="checkpoint folder (resumed)")
     ap.add_argument("--cache", type=Path, default=REPO / "data_cache")
-    ap.add_argument("--init-fp16", type=Path, default=None, help="start G from fp16 weights")
+    ap.add_argument(
+        "--resume-compact",
+        type=Path,
+        default=COMPACT,
+        help="fp16 resume file used when --run has no full checkpoint (written at the end of every run)",
+    )
     ap.add_argument("--minutes", type=float, default=None)
     ap.add_argument("--steps", type=int, default=None, help="stop at this total step count")
     ap.add_argument("--threads", type=int, default=None)
@@ -180,14 +202,16 @@ def main(argv: list[str] | None = None) -> int:
         torch.set_num_threads(args.threads)
 
     ckpt = args.run / "last.pt"
-    state = torch.load(ckpt, map_location="cpu", weights_only=False) if ckpt.exists() else None
+    source = ckpt if ckpt.exists() else args.resume_compact if args.resume_compact.exists() else None
+    state = torch.load(source, map_location="cpu", weights_only=False) if source else None
     cfg = TrainConfig(**state["config"]) if state else TrainConfig(**json.loads(args.config or "{}"))
     trainer = Trainer(cfg, args.data, args.cache, pretrained=not args.no_pretrained)
-    if state:
+    if state and "opt_g" in state:
         trainer.load_state(state)
-        print(f"resumed from {ckpt} at step {trainer.step_count}")
-    elif args.init_fp16:
-        trainer.load_generator_fp16(args.init_fp16)
+    elif state:
+        trainer.load_compact_state(state)
+    if state:
+        print(f"resumed from {source} at step {trainer.step_count}")
     start_step, start = trainer.step_count, time.time()
     stop = {"now": False}
     signal.signal(signal.SIGTERM, lambda *_: stop.update(now=True))
@@ -207,7 +231,7 @@ def main(argv: list[str] | None = None) -> int:
         if trainer.step_count % args.save_every == 0:
             save_checkpoint(trainer, ckpt)
     save_checkpoint(trainer, ckpt)
-    save_fp16_weights(trainer.g, args.run / "generator_fp16.pt")
+    save_checkpoint(trainer, args.resume_compact, compact=True)
     seconds = time.time() - start
     last = {k: float(np.mean([r[k] for r in recent if k in r])) for k in recent[-1]} if recent else {}
     append_log(
