@@ -122,24 +122,28 @@ def evaluate_val(session: ColorizerSession, val_dir: Path, *, limit: int | None,
 
 def contact_sheet(session: ColorizerSession, historic: Path, out: Path, *, thumb: int = 200) -> int:
     """Input | output pairs of every historic photo, in a grid of 4 pairs per row."""
-    tiles = []
+    pairs = []
     for f in sorted(historic.glob("*.jpg")):
         bgr = cv2.imdecode(np.fromfile(f, dtype=np.uint8), cv2.IMREAD_COLOR)
         rgb = bgr[..., ::-1]
-        lightness_gray = gray_of(rgb)
-        result = apply_chroma(lightness_gray, predict_chroma(session, lightness_gray))
+        gray = gray_of(rgb)
+        result = apply_chroma(gray, predict_chroma(session, gray))
         h, w = rgb.shape[:2]
         size = (round(w * thumb / h), thumb)
-        pair = np.concatenate(
-            [
-                cv2.resize(rgb, size, interpolation=cv2.INTER_AREA),
-                cv2.resize(result, size, interpolation=cv2.INTER_AREA),
-            ],
-            axis=1,
+        pairs.append(
+            np.concatenate(
+                [
+                    cv2.resize(rgb, size, interpolation=cv2.INTER_AREA),
+                    cv2.resize(result, size, interpolation=cv2.INTER_AREA),
+                ],
+                axis=1,
+            )
         )
-        tile = np.full((thumb, 2 * thumb * 2 // 1, 3), 255, np.uint8)
-        pw = min(pair.shape[1], tile.shape[1])
-        tile[:, :pw] = pair[:, :pw]
+    width = max(p.shape[1] for p in pairs) + 8
+    tiles = []
+    for pair in pairs:
+        tile = np.full((thumb + 8, width, 3), 255, np.uint8)
+        tile[:thumb, : pair.shape[1]] = pair
         tiles.append(tile)
     per_row = 4
     while len(tiles) % per_row:

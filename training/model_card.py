@@ -28,6 +28,21 @@ warm-up; Adam 2e-4 (beta1 0.5); random resized crops and flips; simulated hints 
 none, otherwise a geometric number of 1x1-9x9 ground-truth patches and sometimes a short stroke).
 Code: `training/` (`python -m training.train`, `training.evaluate`, `training.export`).
 
+**Which checkpoint ships.** Run 1 (one 2-core CPU, shared with the rest of the team's work, 89
+minutes, 128 px crops, batch 16, the first three encoder blocks frozen) trained 3,994 steps: the
+rebalanced Huber loss alone up to step 3,000, then with the PatchGAN term. The shipped ONNX is the
+checkpoint exported during the run near step 1,700 (Huber phase). The final step-3,994 checkpoint
+(GAN phase) measured worse on every PSNR figure and tinted faces and hair blue on the historic photos
+(on val, full engine: automatic 21.56 dB, colourfulness 0.93, 10 hints 24.32 dB, 100 hints 26.49 dB),
+so it does not ship; it is the resume point, `models/resume/colorizer_resume_fp16.pt` (fp16 G and D,
+step, RNG state; Adam's moments are not kept). On a CPU this short, the adversarial term adds colour
+but not accuracy; the next GPU run should train the Huber phase much longer before it.
+
+**Variants tried.** int8 dynamic quantization (onnxruntime `quantize_dynamic`, Conv weights UInt8):
+4.1 MB instead of 15.7 MB, but 1.34x slower on this CPU (ConvInteger) and -0.6 dB automatic PSNR on
+16 val photos, so it does not ship. fp16 was not tried: onnxruntime's CPU provider has no fp16
+convolution kernels, so it would only add casts.
+
 ## Data and licences
 Training: `../shared/data/train` (11,469 photos, 256x256; ImageNet sample, Imagenette, Caltech-101,
 face crops, CamVid, cats/dogs). About half are ImageNet images (non-commercial research terms); other
@@ -37,8 +52,9 @@ trained on). The encoder's ImageNet weights are Apache-2.0.
 """
 
 FAILURES = """## Known failure modes
-* Trained briefly on a CPU (see the log): colours are muted and often brownish on large regions; skies
-  and vegetation are the most reliable, clothing and man-made objects the least.
+* Trained briefly on a CPU (see the log): automatic colours are plausible but muted, often brownish or
+  greenish on large regions; skies, water and vegetation are the most reliable, clothing and man-made
+  objects the least. Automatic PSNR is only just above the grayscale baseline: hints do the real work.
 * Sepia and faded prints are colorized from their luminance only; the tone is discarded by design.
 * Faces and people are under-represented in the training data; skin tones vary.
 * Scratches and dust are not repaired, and colour can bleed along strong scratches.
@@ -78,8 +94,8 @@ def render() -> str:
     if bare:
         lines += [
             "",
-            "Bare model, no engine-side hint propagation (every 4th val photo; its own gray baseline "
-            "differs slightly from the full set's):",
+            "Bare model, no engine-side hint propagation (every 4th val photo, with that subset's own "
+            "gray baseline):",
             "",
             "| input | RGB PSNR (dB) | SSIM | colourfulness / ground truth |",
             "| --- | --- | --- | --- |",
