@@ -196,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--save-every", type=int, default=200)
     ap.add_argument("--log", type=Path, default=REPO / "models" / "training_log.jsonl")
     ap.add_argument("--no-pretrained", action="store_true", help="random encoder (tests only)")
-    ap.add_argument("--config", type=str, default=None, help="JSON overrides of TrainConfig")
+    ap.add_argument("--config", type=str, default=None, help="JSON overrides of TrainConfig (also on resume)")
     args = ap.parse_args(argv)
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -204,7 +204,9 @@ def main(argv: list[str] | None = None) -> int:
     ckpt = args.run / "last.pt"
     source = ckpt if ckpt.exists() else args.resume_compact if args.resume_compact.exists() else None
     state = torch.load(source, map_location="cpu", weights_only=False) if source else None
-    cfg = TrainConfig(**state["config"]) if state else TrainConfig(**json.loads(args.config or "{}"))
+    # --config overrides the recipe; on a resume it changes it from here on (the log records the result).
+    overrides = json.loads(args.config or "{}")
+    cfg = TrainConfig(**{**(state["config"] if state else {}), **overrides})
     trainer = Trainer(cfg, args.data, args.cache, pretrained=not args.no_pretrained)
     if state and "opt_g" in state:
         trainer.load_state(state)
