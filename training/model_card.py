@@ -34,9 +34,13 @@ rebalanced Huber loss alone up to step 3,000, then with the PatchGAN term. The s
 checkpoint exported during the run near step 1,700 (Huber phase). The final step-3,994 checkpoint
 (GAN phase) measured worse on every PSNR figure and tinted faces and hair blue on the historic photos
 (on val, full engine: automatic 21.56 dB, colourfulness 0.93, 10 hints 24.32 dB, 100 hints 26.49 dB),
-so it does not ship; it is the resume point, `models/resume/colorizer_resume_fp16.pt` (fp16 G and D,
-step, RNG state; Adam's moments are not kept). On a CPU this short, the adversarial term adds colour
-but not accuracy; the next GPU run should train the Huber phase much longer before it.
+so it does not ship. Run 2 resumed from that end point with the GAN term off
+(`--config '{"lambda_gan": 0}'`, fresh Adam moments, 24 minutes, 1,812 steps on the same CPU); on
+val it reached automatic 21.97 dB (colourfulness 0.86) but 10 hints 24.48 dB and 100 hints 26.47 dB,
+below the shipped checkpoint's hint figures, so it does not ship either. The resume point,
+`models/resume/colorizer_resume_fp16.pt`, is run 2's end (step 5,806; fp16 G and D, step, RNG state;
+Adam's moments are not kept). On a CPU this short, the adversarial term adds colour but not
+accuracy; the next GPU run should train the Huber phase much longer before it.
 
 **Variants tried.** int8 dynamic quantization (onnxruntime `quantize_dynamic`, Conv weights UInt8):
 4.1 MB instead of 15.7 MB, but 1.34x slower on this CPU (ConvInteger) and -0.6 dB automatic PSNR on
