@@ -28,8 +28,8 @@ DATA_SUMMARY = (
 def load_generator(weights: Path) -> Generator:
     g = Generator(pretrained=False)
     state = torch.load(weights, map_location="cpu")
-    if "g" in state:  # a full training checkpoint
-        state = state["g"]
+    if "g" in state:  # a training checkpoint: its weight average where it keeps one
+        state = state.get("g_ema") or state["g"]
     g.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in state.items()})
     return g.eval()
 

@@ -8,7 +8,9 @@ models, optimisers, step and every RNG state, so a resumed run is exact.
 from __future__ import annotations
 
 import argparse
+import copy
 import json
+import math
 import os
 import platform
 import signal
@@ -47,6 +49,22 @@ class TrainConfig:
     seed: int = 1234
     limit: int | None = None
     shards: list[str] | None = field(default=None)
+    #: Rebalancing strength: 0 weights by 1/p (strongest), 1 is plain Huber (see ``losses.rebalance_weights``).
+    rebalance_mix: float = 0.5
+    #: Cosine decay of both learning rates from ``lr_decay_start`` to ``lr_decay_end`` (absolute steps).
+    lr_decay_start: int | None = None
+    lr_decay_end: int | None = None
+    lr_min_factor: float = 0.05
+    #: Exponential moving average of G's weights (0 = off); the exporter prefers it when present.
+    ema: float = 0.0
+
+
+def lr_factor(cfg: TrainConfig, step: int) -> float:
+    """Multiplier of the base learning rates at ``step``: 1 before the decay, cosine down to ``lr_min_factor``."""
+    if cfg.lr_decay_start is None or cfg.lr_decay_end is None or step <= cfg.lr_decay_start:
+        return 1.0
+    t = min(1.0, (step - cfg.lr_decay_start) / max(1, cfg.lr_decay_end - cfg.lr_decay_start))
+    return cfg.lr_min_factor + (1.0 - cfg.lr_min_factor) * 0.5 * (1.0 + math.cos(math.pi * t))
 
 
 def _device() -> torch.device:
@@ -63,7 +81,8 @@ class Trainer:
         torch.manual_seed(cfg.seed)
         files = data_mod.list_training_files(data_root, cfg.shards)
         self.images = data_mod.load_images(files, cache_dir, limit=cfg.limit)
-        self.weights = rebalance_weights(data_mod.ab_histogram(self.images, np.random.default_rng(cfg.seed)))
+        hist = data_mod.ab_histogram(self.images, np.random.default_rng(cfg.seed))
+        self.weights = rebalance_weights(hist, mix=cfg.rebalance_mix)
         self.g = Generator(pretrained=pretrained).to(self.device)
         self.d = PatchDiscriminator(cfg.d_width).to(self.device)
         frozen = [self.g.stem, self.g.bn0, *self.g.blocks[: cfg.freeze_blocks]] if cfg.freeze_blocks else []
@@ -79,6 +98,23 @@ class Trainer:
         self.opt_d = torch.optim.Adam(self.d.parameters(), lr=cfg.lr_d, betas=(0.5, 0.999))
         self.step_count = 0
         self.samples_seen = 0
+        self.g_ema = self._fresh_ema() if cfg.ema > 0 else None
+
+    def _fresh_ema(self) -> Generator:
+        ema = copy.deepcopy(self.g).eval()
+        for p in ema.parameters():
+            p.requires_grad_(False)
+        return ema
+
+    @torch.no_grad()
+    def _update_ema(self) -> None:
+        if self.g_ema is None:
+            return
+        for e, p in zip(self.g_ema.state_dict().values(), self.g.state_dict().values(), strict=True):
+            if e.is_floating_point():
+                e.lerp_(p, 1.0 - self.cfg.ema)
+            else:
+                e.copy_(p)
 
     def _train_mode(self) -> None:
         self.g.train()
@@ -88,6 +124,10 @@ class Trainer:
     def step(self) -> dict[str, float]:
         self._train_mode()
         cfg = self.cfg
+        factor = lr_factor(cfg, self.step_count)
+        for opt, base in ((self.opt_g, cfg.lr_g), (self.opt_d, cfg.lr_d)):
+            for group in opt.param_groups:
+                group["lr"] = base * factor
         lightness, ab = data_mod.sample_batch(self.images, cfg.batch, cfg.size, self.rng)
         hints = simulate_hints(ab, self.rng)
         lightness, ab, hints = lightness.to(self.device), ab.to(self.device), hints.to(self.device)
@@ -110,16 +150,19 @@ class Trainer:
             logs["g_gan"] = float(loss_gan.detach())
         loss.backward()
         self.opt_g.step()
+        self._update_ema()
         self.step_count += 1
         self.samples_seen += cfg.batch
         logs["l1"] = float(loss_l1.detach())
         logs["plain_l1"] = float((fake.detach() - ab).abs().mean())
+        logs["lr_factor"] = factor
         return logs
 
     def state(self) -> dict[str, object]:
         return {
             "config": asdict(self.cfg),
             "g": self.g.state_dict(),
+            "g_ema": self.g_ema.state_dict() if self.g_ema is not None else None,
             "d": self.d.state_dict(),
             "opt_g": self.opt_g.state_dict(),
             "opt_d": self.opt_d.state_dict(),
@@ -131,6 +174,7 @@ class Trainer:
 
     def load_state(self, state: dict) -> None:
         self.g.load_state_dict(state["g"])
+        self._load_ema(state)
         self.d.load_state_dict(state["d"])
         self.opt_g.load_state_dict(state["opt_g"])
         self.opt_d.load_state_dict(state["opt_d"])
@@ -146,18 +190,33 @@ class Trainer:
         from this restarts its optimisers; a run resumed from ``last.pt`` is exact.
         """
         full = self.state()
-        for key in ("g", "d"):
-            full[key] = {k: v.half() if v.is_floating_point() else v for k, v in full[key].items()}  # type: ignore[union-attr]
+        for key in ("g", "d", "g_ema"):
+            if full[key] is not None:
+                full[key] = {k: v.half() if v.is_floating_point() else v for k, v in full[key].items()}  # type: ignore[union-attr]
         del full["opt_g"], full["opt_d"]
         return full
 
     def load_compact_state(self, state: dict) -> None:
         for net, key in ((self.g, "g"), (self.d, "d")):
-            net.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in state[key].items()})
+            net.load_state_dict(_as_float(state[key]))
+        self._load_ema({**state, "g_ema": _as_float(state["g_ema"]) if state.get("g_ema") else None})
         self.step_count = int(state["step"])
         self.samples_seen = int(state["samples_seen"])
         self.rng.bit_generator.state = state["numpy_rng"]
         torch.set_rng_state(state["torch_rng"])
+
+    def _load_ema(self, state: dict) -> None:
+        """Take the stored EMA, or start one from G when a run switches EMA on (or off: drop it)."""
+        if self.cfg.ema <= 0:
+            self.g_ema = None
+            return
+        self.g_ema = self._fresh_ema()
+        if state.get("g_ema"):
+            self.g_ema.load_state_dict(state["g_ema"])
+
+
+def _as_float(weights: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    return {k: v.float() if v.is_floating_point() else v for k, v in weights.items()}
 
 
 def save_checkpoint(trainer: Trainer, path: Path, *, compact: bool = False) -> None:

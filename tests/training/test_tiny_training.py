@@ -13,7 +13,7 @@ from colorizer_gui.core import contract  # noqa: E402
 from colorizer_gui.core.session import ColorizerSession  # noqa: E402
 from training import export  # noqa: E402
 from training.hint_sim import simulate_hints  # noqa: E402
-from training.train import TrainConfig, Trainer, save_checkpoint  # noqa: E402
+from training.train import TrainConfig, Trainer, lr_factor, save_checkpoint  # noqa: E402
 
 TINY = TrainConfig(size=64, batch=4, limit=8, gan_start=2, freeze_blocks=3, d_width=16, seed=5)
 
@@ -87,3 +87,31 @@ def test_simulated_hints_take_ground_truth_colours() -> None:
     assert 0 < (mask.flatten(1).any(dim=1)).float().mean() < 1  # some samples have none (automatic mode)
     assert torch.allclose(hints[:, 0][mask], torch.tensor(0.5))
     assert torch.allclose(hints[:, 1][mask], torch.tensor(-0.25))
+
+
+def test_lr_decays_by_cosine_to_its_floor() -> None:
+    cfg = TrainConfig(lr_decay_start=100, lr_decay_end=200, lr_min_factor=0.1)
+    assert lr_factor(cfg, 50) == 1.0 and lr_factor(cfg, 100) == 1.0
+    assert lr_factor(cfg, 150) == pytest.approx(0.55)
+    assert lr_factor(cfg, 200) == pytest.approx(0.1) and lr_factor(cfg, 900) == pytest.approx(0.1)
+    assert lr_factor(TrainConfig(), 10**6) == 1.0
+
+
+def test_weight_average_resumes_and_exports(shared_data: Path, tmp_path: Path, torch_threads: None) -> None:
+    cfg = TrainConfig(**{**TINY.__dict__, "ema": 0.5, "lr_decay_start": 0, "lr_decay_end": 6})
+    a = Trainer(cfg, shared_data, cache_dir=None, pretrained=False)
+    for _ in range(3):
+        a.step()
+    assert a.opt_g.param_groups[0]["lr"] < cfg.lr_g
+    name = "head.weight"  # trained (the stem is frozen in TINY)
+    assert not torch.equal(a.g_ema.state_dict()[name], a.g.state_dict()[name])  # an average lags behind the live weights
+    save_checkpoint(a, tmp_path / "last.pt")
+    expected = [a.step()["plain_l1"] for _ in range(2)]
+    b = Trainer(cfg, shared_data, cache_dir=None, pretrained=False)
+    b.load_state(torch.load(tmp_path / "last.pt", weights_only=False))
+    assert [b.step()["plain_l1"] for _ in range(2)] == pytest.approx(expected, rel=1e-4)
+    for wa, wb in zip(a.g_ema.state_dict().values(), b.g_ema.state_dict().values(), strict=True):
+        assert torch.allclose(wa.float(), wb.float())
+    save_checkpoint(b, tmp_path / "resume.pt", compact=True)
+    exported = export.load_generator(tmp_path / "resume.pt")
+    assert torch.allclose(exported.state_dict()[name], b.g_ema.state_dict()[name], atol=2e-3, rtol=1e-3)
