@@ -34,6 +34,21 @@ def test_a_hint_recolours_its_region_but_not_across_an_edge() -> None:
     assert abs(out[0, 5, 90]) < 0.5
 
 
+def test_a_hint_stays_on_what_the_model_sees_as_one_object() -> None:
+    """Equal lightness everywhere, but the model predicts green on the left and blue on the right."""
+    lightness = np.full((64, 96), 50.0, dtype=np.float32)
+    ab = np.zeros((2, 64, 96), dtype=np.float32)
+    ab[0, :, :48], ab[1, :, 48:] = -30.0, -30.0
+    hint_ab, mask = np.zeros_like(ab), np.zeros((64, 96), dtype=np.float32)
+    hint_ab[:, 30:33, 40:43] = np.array([-10.0, 30.0], dtype=np.float32)[:, None, None]
+    mask[30:33, 40:43] = 1.0
+    out = propagate_hints(ab, lightness, hint_ab, mask)
+    assert out[1, 31, 20] > 15.0  # the user's yellow-green spreads over the left object
+    assert abs(out[1, 31, 60] - ab[1, 31, 60]) < 2.0  # and not onto the right one, 18 px from the hint
+    blind = propagate_hints(ab, lightness, hint_ab, mask, chroma_sigma=None)
+    assert blind[1, 31, 60] - ab[1, 31, 60] > 20.0  # without the chroma term it would leak
+
+
 def test_no_hints_changes_nothing() -> None:
     ab = np.random.default_rng(0).normal(size=(2, 16, 16)).astype(np.float32)
     out = propagate_hints(ab, np.zeros((16, 16), np.float32), np.zeros_like(ab), np.zeros((16, 16), np.float32))
