@@ -88,7 +88,7 @@ def _f(t: FloatArray) -> FloatArray:
 
 
 def _f_inv(f: FloatArray) -> FloatArray:
-    cube = f**3
+    cube = f * f * f  # numpy's f**3 goes through pow(): 10x slower on float32
     lin = (np.float32(116.0) * f - np.float32(16.0)) / np.float32(LAB_KAPPA)
     return np.where(cube > np.float32(LAB_EPSILON), cube, lin).astype(np.float32)
 
