@@ -22,7 +22,7 @@ def simulate_hints(
 ) -> torch.Tensor:
     """Ground-truth ab ``[N, 2, H, W]`` (contract units, -1..1) -> hints ``[N, 3, H, W]`` (a, b, mask)."""
     n, _, h, w = ab.shape
-    hints = torch.zeros((n, 3, h, w), dtype=ab.dtype)
+    hints = torch.zeros((n, 3, h, w), dtype=ab.dtype, device=ab.device)
     for i in range(n):
         if rng.random() < p_none:
             continue
@@ -50,7 +50,7 @@ def _add_stroke(hints: torch.Tensor, ab: torch.Tensor, rng: np.random.Generator)
     ts = np.linspace(0, 1, length)
     ys = np.clip((y0 + ts * length * np.sin(angle)).astype(int), 0, h - 1)
     xs = np.clip((x0 + ts * length * np.cos(angle)).astype(int), 0, w - 1)
-    mask = torch.zeros((h, w), dtype=torch.bool)
+    mask = torch.zeros((h, w), dtype=torch.bool, device=ab.device)
     for y, x in zip(ys, xs, strict=True):
         mask[max(0, y - width // 2) : y + width // 2 + 1, max(0, x - width // 2) : x + width // 2 + 1] = True
     mean_ab = ab[:, mask].mean(dim=1)

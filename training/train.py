@@ -74,15 +74,29 @@ def _device() -> torch.device:
 class Trainer:
     """Owns models, optimisers and the data; ``step()`` does one G and D update."""
 
-    def __init__(self, cfg: TrainConfig, data_root: Path, cache_dir: Path | None, pretrained: bool = True):
+    def __init__(
+        self,
+        cfg: TrainConfig,
+        data_root: Path,
+        cache_dir: Path | None,
+        pretrained: bool = True,
+        *,
+        device_sampler: bool | None = None,
+    ):
         self.cfg = cfg
         self.device = _device()
+        #: bf16 autocast where it pays (CUDA); CPU steps stay fp32.
+        self.amp = self.device.type == "cuda"
+        if self.amp:
+            torch.backends.cudnn.benchmark = True
         self.rng = np.random.default_rng(cfg.seed)
         torch.manual_seed(cfg.seed)
         files = data_mod.list_training_files(data_root, cfg.shards)
         self.images = data_mod.load_images(files, cache_dir, limit=cfg.limit)
         hist = data_mod.ab_histogram(self.images, np.random.default_rng(cfg.seed))
         self.weights = rebalance_weights(hist, mix=cfg.rebalance_mix)
+        use_device_sampler = self.device.type == "cuda" if device_sampler is None else device_sampler
+        self.sampler = data_mod.DeviceSampler(self.images, self.device) if use_device_sampler else None
         self.g = Generator(pretrained=pretrained).to(self.device)
         self.d = PatchDiscriminator(cfg.d_width).to(self.device)
         frozen = [self.g.stem, self.g.bn0, *self.g.blocks[: cfg.freeze_blocks]] if cfg.freeze_blocks else []
@@ -121,6 +135,9 @@ class Trainer:
         for module in self.frozen:  # frozen layers keep their ImageNet batch-norm statistics
             module.eval()
 
+    def _autocast(self) -> torch.autocast:
+        return torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=self.amp)
+
     def step(self) -> dict[str, float]:
         self._train_mode()
         cfg = self.cfg
@@ -128,16 +145,22 @@ class Trainer:
         for opt, base in ((self.opt_g, cfg.lr_g), (self.opt_d, cfg.lr_d)):
             for group in opt.param_groups:
                 group["lr"] = base * factor
-        lightness, ab = data_mod.sample_batch(self.images, cfg.batch, cfg.size, self.rng)
+        if self.sampler is not None:
+            lightness, ab = self.sampler(cfg.batch, cfg.size, self.rng)
+        else:
+            lightness, ab = data_mod.sample_batch(self.images, cfg.batch, cfg.size, self.rng)
         hints = simulate_hints(ab, self.rng)
         lightness, ab, hints = lightness.to(self.device), ab.to(self.device), hints.to(self.device)
         x = torch.cat([lightness, hints[:, :2] * hints[:, 2:3], hints[:, 2:3]], dim=1)
-        fake = self.g(x)
+        with self._autocast():
+            fake = self.g(x).float()
         use_gan = self.step_count >= cfg.gan_start and cfg.lambda_gan > 0
         logs: dict[str, float] = {}
         if use_gan:
             self.opt_d.zero_grad(set_to_none=True)
-            loss_d = lsgan_d(self.d(lightness, ab), self.d(lightness, fake.detach()))
+            with self._autocast():
+                real_score, fake_score = self.d(lightness, ab), self.d(lightness, fake.detach())
+            loss_d = lsgan_d(real_score.float(), fake_score.float())
             loss_d.backward()
             self.opt_d.step()
             logs["d"] = float(loss_d.detach())
@@ -145,7 +168,9 @@ class Trainer:
         loss_l1 = rebalanced_huber(fake, ab, self.weights)
         loss = cfg.lambda_l1 * loss_l1
         if use_gan:
-            loss_gan = lsgan_g(self.d(lightness, fake))
+            with self._autocast():
+                score = self.d(lightness, fake)
+            loss_gan = lsgan_g(score.float())
             loss = loss + cfg.lambda_gan * loss_gan
             logs["g_gan"] = float(loss_gan.detach())
         loss.backward()
@@ -184,22 +209,26 @@ class Trainer:
         torch.set_rng_state(state["torch_rng"])
 
     def compact_state(self) -> dict[str, object]:
-        """What the next session needs to go on (fp16 G and D, step, RNG), ~10 MB: small enough for git.
+        """What the next session needs to go on (fp16 G and D, step, RNG), ~17 MB: small enough for git.
 
         Adam's moments are left out (they would triple the size), so a run resumed
         from this restarts its optimisers; a run resumed from ``last.pt`` is exact.
+        Where a weight average is kept, it is stored as G itself (one copy, not two):
+        the next run starts from the better weights and begins a fresh average there.
         """
         full = self.state()
-        for key in ("g", "d", "g_ema"):
-            if full[key] is not None:
-                full[key] = {k: v.half() if v.is_floating_point() else v for k, v in full[key].items()}  # type: ignore[union-attr]
+        if full["g_ema"] is not None:
+            full["g"], full["g_is_average"] = full["g_ema"], True
+        full["g_ema"] = None
+        for key in ("g", "d"):
+            full[key] = {k: v.half() if v.is_floating_point() else v for k, v in full[key].items()}  # type: ignore[union-attr]
         del full["opt_g"], full["opt_d"]
         return full
 
     def load_compact_state(self, state: dict) -> None:
         for net, key in ((self.g, "g"), (self.d, "d")):
             net.load_state_dict(_as_float(state[key]))
-        self._load_ema({**state, "g_ema": _as_float(state["g_ema"]) if state.get("g_ema") else None})
+        self._load_ema({**state, "g_ema": None})
         self.step_count = int(state["step"])
         self.samples_seen = int(state["samples_seen"])
         self.rng.bit_generator.state = state["numpy_rng"]

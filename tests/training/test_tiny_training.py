@@ -11,7 +11,7 @@ torch = pytest.importorskip("torch", reason="the train extra (torch) is not inst
 
 from colorizer_gui.core import contract  # noqa: E402
 from colorizer_gui.core.session import ColorizerSession  # noqa: E402
-from training import export  # noqa: E402
+from training import data, export  # noqa: E402
 from training.hint_sim import simulate_hints  # noqa: E402
 from training.train import TrainConfig, Trainer, lr_factor, save_checkpoint  # noqa: E402
 
@@ -104,7 +104,7 @@ def test_weight_average_resumes_and_exports(shared_data: Path, tmp_path: Path, t
         a.step()
     assert a.opt_g.param_groups[0]["lr"] < cfg.lr_g
     name = "head.weight"  # trained (the stem is frozen in TINY)
-    assert not torch.equal(a.g_ema.state_dict()[name], a.g.state_dict()[name])  # an average lags behind the live weights
+    assert not torch.equal(a.g_ema.state_dict()[name], a.g.state_dict()[name])  # the average lags behind
     save_checkpoint(a, tmp_path / "last.pt")
     expected = [a.step()["plain_l1"] for _ in range(2)]
     b = Trainer(cfg, shared_data, cache_dir=None, pretrained=False)
@@ -115,3 +115,20 @@ def test_weight_average_resumes_and_exports(shared_data: Path, tmp_path: Path, t
     save_checkpoint(b, tmp_path / "resume.pt", compact=True)
     exported = export.load_generator(tmp_path / "resume.pt")
     assert torch.allclose(exported.state_dict()[name], b.g_ema.state_dict()[name], atol=2e-3, rtol=1e-3)
+
+
+def test_device_sampler_crops_like_the_cpu_sampler(shared_data: Path) -> None:
+    """Same random draws, same crops: only the resize filter differs (cv2 area vs torch antialiased bilinear)."""
+    files = data.list_training_files(shared_data)[:6]
+    images = data.load_images(files, cache_dir=None)
+    cpu_l, cpu_ab = data.sample_batch(images, 8, 64, np.random.default_rng(3))
+    dev_l, dev_ab = data.DeviceSampler(images, torch.device("cpu"))(8, 64, np.random.default_rng(3))
+    assert dev_l.shape == (8, 1, 64, 64) and dev_ab.shape == (8, 2, 64, 64)
+    assert float((dev_l - cpu_l).abs().mean()) < 0.02  # L in contract units (-1..1)
+    assert float((dev_ab - cpu_ab).abs().mean()) < 0.01
+
+
+def test_a_step_with_the_device_sampler(shared_data: Path, torch_threads: None) -> None:
+    trainer = Trainer(TINY, shared_data, cache_dir=None, pretrained=False, device_sampler=True)
+    logs = [trainer.step() for _ in range(2)]
+    assert all(np.isfinite(entry["plain_l1"]) for entry in logs)
