@@ -295,7 +295,8 @@ def main(argv: list[str] | None = None) -> int:
     # --config overrides the recipe; on a resume it changes it from here on (the log records the result).
     overrides = json.loads(args.config or "{}")
     cfg = TrainConfig(**{**(state["config"] if state else {}), **overrides})
-    trainer = Trainer(cfg, args.data, args.cache, pretrained=not args.no_pretrained)
+    # A resumed run overwrites every weight, so the ImageNet file (an 18 MB wheel) is only needed for a fresh one.
+    trainer = Trainer(cfg, args.data, args.cache, pretrained=not args.no_pretrained and state is None)
     if state and "opt_g" in state:
         trainer.load_state(state)
     elif state:
