@@ -68,6 +68,10 @@ FAILURES = """## Known failure modes
 _LABELS = {"0": "automatic", "gray": "grayscale baseline"}
 
 
+def _label(n: str) -> str:
+    return _LABELS.get(n) or (f"{n} hint" if n == "1" else f"{n} hints")
+
+
 def _row(name: str, r: dict[str, float], gray_psnr: float) -> str:
     return (
         f"| {name} | {r['psnr']:.2f} | {r['psnr'] - gray_psnr:+.2f} | {r['ssim']:.4f} | "
@@ -93,7 +97,7 @@ def render() -> str:
         "| --- | --- | --- | --- | --- |",
         _row("grayscale baseline", res["gray"], gray),
     ]
-    lines += [_row("automatic" if n == "0" else f"{n} hints", res[n], gray) for n in res if n != "gray"]
+    lines += [_row(_label(n), res[n], gray) for n in res if n != "gray"]
     bare = metrics.get("model_only_every_4th", {})
     if bare:
         lines += [
@@ -105,7 +109,7 @@ def render() -> str:
             "| --- | --- | --- | --- |",
         ]
         lines += [
-            f"| {_LABELS.get(n, n + ' hints')} | {r['psnr']:.2f} | {r['ssim']:.4f} | {r['colourfulness_ratio']:.2f} |"
+            f"| {_label(n)} | {r['psnr']:.2f} | {r['ssim']:.4f} | {r['colourfulness_ratio']:.2f} |"
             for n, r in bare.items()
         ]
     auto, ten, hundred = res["0"], res["10"], res["100"]
