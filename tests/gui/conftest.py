@@ -77,13 +77,22 @@ def make_window(qtbot, tmp_path: Path, tiny_model: Path) -> Iterator[WindowFacto
     assert not leaked, f"windows left open: {leaked}"
 
 
-def gray_photo(path: Path, *, width: int = 128, height: int = 96, level: int | None = None) -> Path:
-    """A gray PNG/JPEG: a flat ``level`` or a left-to-right ramp."""
+def gray_photo(
+    path: Path,
+    *,
+    width: int = 128,
+    height: int = 96,
+    level: int | None = None,
+    top_band: tuple[int, int] | None = None,
+) -> Path:
+    """A gray PNG/JPEG: a flat ``level`` or a left-to-right ramp; ``top_band`` = (rows, level) adds an edge."""
     if level is None:
         row = np.linspace(40, 220, width).astype(np.uint8)
         pixels = np.repeat(row[None, :], height, axis=0)
     else:
         pixels = np.full((height, width), level, dtype=np.uint8)
+    if top_band is not None:
+        pixels[: top_band[0]] = top_band[1]
     write_image(path, pixels)
     return path
 
