@@ -67,14 +67,25 @@ def sample_batch(
     """Random-resized-crop + flip -> (L in contract units ``[N,1,s,s]``, ab in contract units ``[N,2,s,s]``)."""
     out = np.empty((batch, size, size, 3), dtype=np.uint8)
     for i, idx in enumerate(rng.integers(0, len(images), size=batch)):
-        img = images[idx]
-        # crops from half to full side: objects appear at 0.5x to 1x the scale of a 256 px photo
-        crop = int(rng.integers(SIDE // 2, SIDE + 1))
-        y, x = rng.integers(0, SIDE - crop + 1, size=2)
-        patch = np.ascontiguousarray(img[y : y + crop, x : x + crop])
+        crop, y, x = _crop_box(rng)
+        patch = np.ascontiguousarray(images[idx, y : y + crop, x : x + crop])
         patch = cv2.resize(patch, (size, size), interpolation=cv2.INTER_AREA)
         out[i] = patch[:, ::-1] if rng.random() < 0.5 else patch
-    rgb = torch.from_numpy(out).permute(0, 3, 1, 2).float() / 255.0
+    return _contract_units(torch.from_numpy(out).permute(0, 3, 1, 2).float() / 255.0)
+
+
+def _crop_box(rng: np.random.Generator) -> tuple[int, int, int]:
+    """(side, y, x) of a random square crop; both samplers draw it, so they crop alike from one seed.
+
+    Crops run from half to full side: objects appear at 0.5x to 1x the scale of a 256 px photo.
+    """
+    crop = int(rng.integers(SIDE // 2, SIDE + 1))
+    y, x = (int(v) for v in rng.integers(0, SIDE - crop + 1, size=2))
+    return crop, y, x
+
+
+def _contract_units(rgb: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """sRGB 0..1 ``[N,3,s,s]`` -> (L, ab) as the model sees and predicts them (``core.contract``)."""
     lab = srgb_to_lab(rgb)
     return lab[:, :1] / 50.0 - 1.0, lab[:, 1:] / contract.AB_SCALE
 
@@ -93,13 +104,11 @@ class DeviceSampler:
     def __call__(self, batch: int, size: int, rng: np.random.Generator) -> tuple[torch.Tensor, torch.Tensor]:
         out = torch.empty((batch, 3, size, size), dtype=torch.float32, device=self.device)
         for i, idx in enumerate(rng.integers(0, len(self.images), size=batch)):
-            crop = int(rng.integers(SIDE // 2, SIDE + 1))
-            y, x = (int(v) for v in rng.integers(0, SIDE - crop + 1, size=2))
+            crop, y, x = _crop_box(rng)
             patch = self.images[idx, y : y + crop, x : x + crop].permute(2, 0, 1)[None].float()
             patch = F.interpolate(patch, size=(size, size), mode="bilinear", antialias=True, align_corners=False)
             out[i] = patch[0].flip(-1) if rng.random() < 0.5 else patch[0]
-        lab = srgb_to_lab((out / 255.0).clamp(0, 1))
-        return lab[:, :1] / 50.0 - 1.0, lab[:, 1:] / contract.AB_SCALE
+        return _contract_units((out / 255.0).clamp(0, 1))
 
 
 def ab_histogram(images: np.ndarray, rng: np.random.Generator, *, samples: int = 400, bins: int = 22) -> np.ndarray:

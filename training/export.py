@@ -16,7 +16,7 @@ import torch
 
 from colorizer_gui.core import contract
 
-from .model import Generator
+from .model import Generator, cast_weights
 
 REPO = Path(__file__).resolve().parent.parent
 DATA_SUMMARY = (
@@ -30,7 +30,7 @@ def load_generator(weights: Path) -> Generator:
     state = torch.load(weights, map_location="cpu")
     if "g" in state:  # a training checkpoint: its weight average where it keeps one
         state = state.get("g_ema") or state["g"]
-    g.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in state.items()})
+    g.load_state_dict(cast_weights(state, torch.float32))
     return g.eval()
 
 

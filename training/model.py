@@ -117,3 +117,8 @@ class PatchDiscriminator(nn.Module):
 
     def forward(self, lightness: torch.Tensor, ab: torch.Tensor) -> torch.Tensor:
         return self.net(torch.cat([lightness, ab], dim=1))
+
+
+def cast_weights(weights: dict[str, torch.Tensor], dtype: torch.dtype) -> dict[str, torch.Tensor]:
+    """A state dict with its floating-point tensors in ``dtype`` (fp16 to store, fp32 to train or export)."""
+    return {k: v.to(dtype) if v.is_floating_point() else v for k, v in weights.items()}

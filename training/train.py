@@ -25,7 +25,7 @@ import torch
 from . import data as data_mod
 from .hint_sim import simulate_hints
 from .losses import lsgan_d, lsgan_g, rebalance_weights, rebalanced_huber
-from .model import Generator, PatchDiscriminator
+from .model import Generator, PatchDiscriminator, cast_weights
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = REPO.parent / "shared" / "data"
@@ -199,7 +199,7 @@ class Trainer:
 
     def load_state(self, state: dict) -> None:
         self.g.load_state_dict(state["g"])
-        self._load_ema(state)
+        self._load_ema(state.get("g_ema"))
         self.d.load_state_dict(state["d"])
         self.opt_g.load_state_dict(state["opt_g"])
         self.opt_d.load_state_dict(state["opt_d"])
@@ -209,7 +209,7 @@ class Trainer:
         torch.set_rng_state(state["torch_rng"])
 
     def compact_state(self) -> dict[str, object]:
-        """What the next session needs to go on (fp16 G and D, step, RNG), ~17 MB: small enough for git.
+        """What the next session needs to go on (fp16 G and D, step, RNG), ~9.5 MB: small enough for git.
 
         Adam's moments are left out (they would triple the size), so a run resumed
         from this restarts its optimisers; a run resumed from ``last.pt`` is exact.
@@ -221,31 +221,27 @@ class Trainer:
             full["g"], full["g_is_average"] = full["g_ema"], True
         full["g_ema"] = None
         for key in ("g", "d"):
-            full[key] = {k: v.half() if v.is_floating_point() else v for k, v in full[key].items()}  # type: ignore[union-attr]
+            full[key] = cast_weights(full[key], torch.float16)  # type: ignore[arg-type]
         del full["opt_g"], full["opt_d"]
         return full
 
     def load_compact_state(self, state: dict) -> None:
         for net, key in ((self.g, "g"), (self.d, "d")):
-            net.load_state_dict(_as_float(state[key]))
-        self._load_ema({**state, "g_ema": None})
+            net.load_state_dict(cast_weights(state[key], torch.float32))
+        self._load_ema(None)  # a compact file's G already is the average: start a fresh one from it
         self.step_count = int(state["step"])
         self.samples_seen = int(state["samples_seen"])
         self.rng.bit_generator.state = state["numpy_rng"]
         torch.set_rng_state(state["torch_rng"])
 
-    def _load_ema(self, state: dict) -> None:
+    def _load_ema(self, stored: dict[str, torch.Tensor] | None) -> None:
         """Take the stored EMA, or start one from G when a run switches EMA on (or off: drop it)."""
         if self.cfg.ema <= 0:
             self.g_ema = None
             return
         self.g_ema = self._fresh_ema()
-        if state.get("g_ema"):
-            self.g_ema.load_state_dict(state["g_ema"])
-
-
-def _as_float(weights: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
-    return {k: v.float() if v.is_floating_point() else v for k, v in weights.items()}
+        if stored:
+            self.g_ema.load_state_dict(stored)
 
 
 def save_checkpoint(trainer: Trainer, path: Path, *, compact: bool = False) -> None:
