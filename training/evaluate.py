@@ -102,9 +102,12 @@ def evaluate_val(session: ColorizerSession, val_dir: Path, *, limit: int | None,
         rows["gray"].append(_scores(np.repeat(gray[..., None], 3, axis=2), gt))
         if i % 4 == 0:
             model_only["gray"].append(rows["gray"][-1])
+        # The shipped engine spreads hints over the automatic prediction, so the model runs once per photo.
+        automatic = predict_chroma(session, gray, options=engine)
         for n in HINT_COUNTS:
             hints = sample_hints(gt, n, np.random.default_rng(seed + 1000 * i + n)) if n else None
-            out = apply_chroma(gray, predict_chroma(session, gray, hints=hints, options=engine), options=engine)
+            chroma = predict_chroma(session, gray, hints=hints, options=engine, automatic=automatic)
+            out = apply_chroma(gray, chroma, options=engine)
             rows[str(n)].append(_scores(out, gt))
             if n in BARE_HINT_COUNTS and i % 4 == 0:
                 out = apply_chroma(gray, predict_chroma(session, gray, hints=hints, options=bare), options=bare)

@@ -252,7 +252,8 @@ class Editor(QObject):
         self._result = result.rgb
         self.last_preview_s = result.seconds
         emit(self.resultChanged, to_qimage(result.rgb))
-        emit(self.inferenceTimed, result.inference_s)
+        if result.inference_s is not None:  # the model ran (a hint edit reuses its answer)
+            emit(self.inferenceTimed, result.inference_s)
         emit(self.previewApplied, result.request_id, result.final)
 
     def _on_refined(self, request_id: int, rgb: npt.NDArray[np.uint8]) -> None:

@@ -85,7 +85,7 @@ class PreviewResult:
     rgb: npt.NDArray[np.uint8]  # (h, w, 3) at working size
     chroma: pipeline.ChromaPrediction
     seconds: float  # run time of this pass in the worker
-    inference_s: float  # of which the model itself
+    inference_s: float | None  # of which the model itself; None when its earlier answer was reused
     final: bool = True  # False for the quick low-resolution pass that a full pass follows
 
 
@@ -110,6 +110,9 @@ class PreviewWorker(QObject):
         # The sharp pass runs on its own thread so it never delays the next live preview.
         self._sharp_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="preview-sharp")
         self._source: PreviewSource | None = None
+        # The automatic prediction per working size of the last photo (worker thread only): with hint
+        # spreading the model's input ignores the hints, so a hint edit reuses it instead of rerunning.
+        self._automatic: tuple[PreviewSource | None, dict[int | None, pipeline.ChromaPrediction]] = (None, {})
         self._latest = 0
         self._future: Future[None] | None = None
         self._pending: Hints | None = None
@@ -204,15 +207,9 @@ class PreviewWorker(QObject):
                 return
             try:
                 start = time.perf_counter()
-                chroma = pipeline.predict_chroma(
-                    source.session,
-                    source.pixels,
-                    hints=None if hints.is_empty() else hints,
-                    options=pipeline.ColorizeOptions(working_size=size),
-                )
+                chroma, inference_s = self._predict(source, hints, size)
                 rgb = pipeline.preview_rgb(chroma)
                 seconds = time.perf_counter() - start
-                inference_s = float(source.session.last_inference_s)
             except Exception as exc:  # reported to the user, never swallowed
                 log.exception("preview failed")
                 emit(self.failed, request_id, describe_error(exc))
@@ -220,6 +217,28 @@ class PreviewWorker(QObject):
             emit(self.ready, PreviewResult(request_id, rgb, chroma, seconds, inference_s, final=size is None))
         if chroma is not None and source.display is not None and request_id == self._latest:
             self._sharp_executor.submit(self._sharpen, request_id, source.display, chroma)
+
+    def _predict(
+        self, source: PreviewSource, hints: Hints, size: int | None
+    ) -> tuple[pipeline.ChromaPrediction, float | None]:
+        """Worker thread: the prediction with these hints and the model's run time (None when reused)."""
+        cached_source, cache = self._automatic
+        if cached_source is not source:
+            cache = {}
+            self._automatic = (source, cache)
+        options = pipeline.ColorizeOptions(working_size=size)
+        inference_s: float | None = None
+        automatic = cache.get(size)
+        if automatic is None:
+            automatic = pipeline.predict_chroma(source.session, source.pixels, options=options)
+            inference_s = float(source.session.last_inference_s)
+            cache[size] = automatic
+        if hints.is_empty():
+            return automatic, inference_s
+        chroma = pipeline.predict_chroma(
+            source.session, source.pixels, hints=hints, options=options, automatic=automatic
+        )
+        return chroma, inference_s
 
     def _sharpen(self, request_id: int, display: npt.NDArray[Any], chroma: pipeline.ChromaPrediction) -> None:
         """Second pass: the chroma on the photo's own lightness, so the view is not blurry."""

@@ -190,6 +190,42 @@ def test_hints_for_a_smaller_copy_are_scaled_to_the_image(tiny_session: Colorize
     assert np.abs(_lab(out)[300, 150, 1:] - BASE).max() > 10  # the hint changed the colour there
 
 
+def test_a_reused_automatic_prediction_gives_the_same_result_without_running_the_model(
+    tiny_session: ColorizerSession, shared_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Hint edits in the GUI and every hint count in the evaluation reuse the one automatic prediction."""
+    gray = _photo_gray(shared_data)
+    height, width = gray.shape
+    hints = Hints(image_size=(width, height), points=(HintPoint(width / 3, height / 2, 20, (200, 60, 40)),))
+    fresh = predict_chroma(tiny_session, gray, hints=hints)
+    automatic = predict_chroma(tiny_session, gray)
+    runs: list[int] = []
+    real = tiny_session.predict_ab
+    monkeypatch.setattr(tiny_session, "predict_ab", lambda model_input: runs.append(1) or real(model_input))
+    reused = predict_chroma(tiny_session, gray, hints=hints, automatic=automatic)
+    assert runs == []
+    np.testing.assert_array_equal(reused.ab, fresh.ab)
+    np.testing.assert_array_equal(reused.lightness, fresh.lightness)
+    assert np.abs(reused.ab - automatic.ab).max() > 20  # the hint did change the colours
+    # With spreading off the model must see the hints, so the automatic answer is not used.
+    bare = predict_chroma(
+        tiny_session, gray, hints=hints, options=ColorizeOptions(propagate_hints=False), automatic=automatic
+    )
+    assert runs == [1]
+    assert np.abs(bare.ab - automatic.ab).max() > 20
+
+
+def test_an_automatic_prediction_of_another_size_is_refused(tiny_session: ColorizerSession) -> None:
+    gray = np.full((200, 300), 120, dtype=np.uint8)
+    hints = Hints(image_size=(300, 200), points=(HintPoint(x=150, y=100, radius=20, rgb=(200, 60, 40)),))
+    smaller = predict_chroma(tiny_session, gray, options=ColorizeOptions(working_size=32))
+    with pytest.raises(ValueError, match="working size"):
+        predict_chroma(tiny_session, gray, hints=hints, automatic=smaller)
+    other_photo = predict_chroma(tiny_session, np.full((100, 300), 120, dtype=np.uint8))
+    with pytest.raises(ValueError, match="the image is"):
+        predict_chroma(tiny_session, gray, hints=hints, automatic=other_photo)
+
+
 # --------------------------------------------------------------------------- sizes and depths
 
 

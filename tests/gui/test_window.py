@@ -136,6 +136,32 @@ def test_undo_redo_points_strokes_and_clear_update_the_preview(qtbot, make_windo
     assert np.abs(np.array(window.editor.sample_result(30, 30)) - blue).max() <= 1
 
 
+def test_hint_edits_reuse_the_models_answer_for_the_photo(qtbot, make_window, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The model's input ignores the hints, so after the first preview only the spreading reruns."""
+    window = make_window()
+    open_photo(qtbot, window, gray_photo(tmp_path / "flat.png", level=120))
+    session = window.editor.session
+    runs: list[int] = []
+    real = session.predict_ab
+    monkeypatch.setattr(session, "predict_ab", lambda model_input: runs.append(1) or real(model_input))
+    shown = window.inference_label.text()
+    window.color_panel.set_color(BLUE)
+    window.color_panel.point_radius.setValue(10)
+    window.select_tool("point")
+    click_image(window.canvas, 30, 30)
+    wait_idle(qtbot, window)
+    window.undo_action.trigger()
+    wait_idle(qtbot, window)
+    window.redo_action.trigger()
+    wait_idle(qtbot, window)
+    assert runs == []
+    assert window.inference_label.text() == shown  # no model run to report
+    assert np.abs(np.array(window.editor.sample_result(30, 30)) - expected_rgb(120, BLUE)).max() <= 1
+
+    open_photo(qtbot, window, gray_photo(tmp_path / "other.png", level=90))
+    assert runs  # a new photo is a new model run
+
+
 def test_only_the_newest_preview_is_applied(qtbot, make_window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     window = make_window()
     open_photo(qtbot, window, gray_photo(tmp_path / "flat.png", level=120))
