@@ -171,6 +171,7 @@ def main(argv: list[str] | None = None) -> int:
     start = time.time()
     metrics = evaluate_val(session, args.data / "val", limit=args.limit, seed=args.seed)
     metrics["model_version"] = session.info.version
+    metrics["inference_size"] = min(EVAL_SIDE, session.info.inference_size)  # what the network saw
     metrics["seconds"] = round(time.time() - start, 1)
     sheet = args.sheet or args.model.with_name("historic_contact_sheet.jpg")
     metrics["historic_photos"] = contact_sheet(session, args.data / "historic", sheet)

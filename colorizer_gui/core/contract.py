@@ -49,6 +49,9 @@ META_KEYS = {
     "contract": "colorizer.contract_version",
     "version": "colorizer.model_version",
     "working_size": "colorizer.working_size",
+    #: Optional: long side at which the network itself sees the photo (its scene scale); the chroma it
+    #: predicts there is carried to ``working_size`` (hints, previews) edge-aware. Absent: working size.
+    "inference_size": "colorizer.inference_size",
     "stride": "colorizer.stride",
     "data": "colorizer.data_summary",
     "description": "colorizer.description",
@@ -60,7 +63,7 @@ class WorkingGeometry:
     """Where a photo sits inside the model's padded input.
 
     ``content`` is the resized photo's (height, width); ``padded`` is the
-    (height, width) fed to the model, content at the top-left, edge-padded.
+    (height, width) fed to the model, content at the top-left, mirror-padded.
     """
 
     content: tuple[int, int]

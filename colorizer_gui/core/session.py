@@ -187,6 +187,8 @@ class ModelInfo:
     stride: int
     description: str
     data_summary: str
+    #: Long side of the copy the network sees (``working_size`` unless the metadata sets it).
+    inference_size: int
 
 
 def _positive_int(meta: dict[str, str], key: str, path: Path) -> int:
@@ -239,13 +241,16 @@ def _check_contract(inner: Any, path: Path) -> ModelInfo:
             path=path,
         )
     _check_shape(by_name[contract.OUTPUT_NAME].shape, 2, "output", path)
+    working_size = _positive_int(meta, "working_size", path)
+    has_inference_size = contract.META_KEYS["inference_size"] in meta
     return ModelInfo(
         path=path,
         version=meta[contract.META_KEYS["version"]],
-        working_size=_positive_int(meta, "working_size", path),
+        working_size=working_size,
         stride=_positive_int(meta, "stride", path),
         description=meta.get(contract.META_KEYS["description"], ""),
         data_summary=meta.get(contract.META_KEYS["data"], ""),
+        inference_size=_positive_int(meta, "inference_size", path) if has_inference_size else working_size,
     )
 
 

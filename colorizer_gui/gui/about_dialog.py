@@ -50,7 +50,8 @@ def about_html(info: ModelInfo | None, provider: str | None, model_error: str | 
             "<h3>Model</h3><p>"
             f"<b>{html.escape(info.version)}</b> — {html.escape(info.description)}<br>"
             f"Trained on: {html.escape(info.data_summary)}<br>"
-            f"Working size {info.working_size} px, running on {html.escape(provider or '?')}<br>"
+            f"Working size {info.working_size} px (the network sees {info.inference_size} px), "
+            f"running on {html.escape(provider or '?')}<br>"
             f"<small>{html.escape(str(info.path))}</small></p>"
         )
     else:

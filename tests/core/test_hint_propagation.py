@@ -59,6 +59,7 @@ def test_no_hints_changes_nothing() -> None:
 class _Info:
     working_size: int = 96
     stride: int = contract.STRIDE
+    inference_size: int = 96
 
 
 class _GrayModel:

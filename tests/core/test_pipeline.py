@@ -226,6 +226,36 @@ def test_an_automatic_prediction_of_another_size_is_refused(tiny_session: Colori
         predict_chroma(tiny_session, gray, hints=hints, automatic=other_photo)
 
 
+def test_the_network_sees_its_inference_size_and_the_chroma_comes_back_at_working_size(
+    tmp_path: Path, shared_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A model that sees scenes best at 160 px still gives 384-px chroma for hints and previews."""
+    session = ColorizerSession(
+        make_tiny_model(tmp_path / "m.onnx", base_ab=BASE, working_size=384, inference_size=160), provider="cpu"
+    )
+    gray = _photo_gray(shared_data)
+    height, width = gray.shape
+    shapes: list[tuple[int, ...]] = []
+    real = session.predict_ab
+    monkeypatch.setattr(
+        session, "predict_ab", lambda model_input: shapes.append(model_input.shape) or real(model_input)
+    )
+    chroma = predict_chroma(session, gray)
+    assert len(shapes) == 1 and max(shapes[0][2:]) == 160  # (a multiple of the stride here)
+    assert max(chroma.ab.shape[1:]) == 384 == max(chroma.lightness.shape)
+    np.testing.assert_allclose(chroma.ab[0], BASE[0], atol=1e-3)  # a flat answer is carried exactly
+    np.testing.assert_allclose(chroma.ab[1], BASE[1], atol=1e-3)
+    # Hints are spread at the working size, where a small point keeps its place.
+    hints = Hints(image_size=(width, height), points=(HintPoint(width / 2, height / 2, 4, (200, 60, 40)),))
+    hinted = predict_chroma(session, gray, hints=hints, automatic=chroma)
+    h, w = hinted.ab.shape[1:]
+    hint_ab = _lab(np.array([[(200, 60, 40)]], dtype=np.uint8))[0, 0, 1:]
+    np.testing.assert_allclose(hinted.ab[:, h // 2, w // 2], hint_ab, atol=0.5)
+    # An override to the working size itself makes the network see the working-size copy.
+    predict_chroma(session, gray, options=ColorizeOptions(inference_size=384))
+    assert max(shapes[-1][2:]) == 384
+
+
 # --------------------------------------------------------------------------- sizes and depths
 
 

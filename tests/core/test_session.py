@@ -169,10 +169,17 @@ def test_session_reads_the_model_metadata(tmp_path: Path) -> None:
     assert colorizer.info.path == path
     assert colorizer.info.version == "v7"
     assert colorizer.info.working_size == 96
+    assert colorizer.info.inference_size == 96  # not set: the network sees the working-size copy
     assert colorizer.info.stride == contract.STRIDE
     assert colorizer.info.description == "hint passthrough over a constant colour"
     assert colorizer.info.data_summary == "none (test model)"
     assert colorizer.active_provider == "cpu"
+
+
+def test_session_reads_the_inference_size(tmp_path: Path) -> None:
+    path = make_tiny_model(tmp_path / "m.onnx", working_size=384, inference_size=160)
+    info = ColorizerSession(path, provider="cpu", threads=1).info
+    assert (info.working_size, info.inference_size) == (384, 160)
 
 
 def test_predict_ab_returns_lab_chroma(tmp_path: Path) -> None:

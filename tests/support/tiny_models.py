@@ -21,6 +21,7 @@ def make_tiny_model(
     *,
     base_ab: tuple[float, float] = (20.0, 30.0),
     working_size: int = 64,
+    inference_size: int | None = None,
     stride: int = contract.STRIDE,
     version: str = "tiny-test-1",
     broken_metadata: bool = False,
@@ -59,6 +60,8 @@ def make_tiny_model(
         contract.META_KEYS["data"]: "none (test model)",
         contract.META_KEYS["description"]: "hint passthrough over a constant colour",
     }
+    if inference_size is not None:
+        meta[contract.META_KEYS["inference_size"]] = str(inference_size)
     for key, value in meta.items():
         entry = model.metadata_props.add()
         entry.key, entry.value = key, value

@@ -66,15 +66,21 @@ def test_compact_resume_keeps_weights_step_and_data_order(
 def test_export_round_trips_through_the_engine(tmp_path: Path, torch_threads: None) -> None:
     trainer_g = export.Generator(pretrained=False).eval()
     out = tmp_path / "g.onnx"
-    diff = export.export(trainer_g, out, version="test-9", working_size=96)
+    diff = export.export(trainer_g, out, version="test-9", working_size=96, inference_size=64)
     assert diff < 1e-4
     session = ColorizerSession(out, provider="cpu")
     assert session.info.version == "test-9"
-    assert session.info.working_size == 96
+    assert (session.info.working_size, session.info.inference_size) == (96, 64)
     x = np.zeros((1, 4, 64, 96), dtype=np.float32)
     ab = session.predict_ab(x)
     assert ab.shape == (2, 64, 96)
     assert np.abs(ab).max() <= contract.AB_SCALE
+    # A retag changes only the metadata: same answers, new version and inference size.
+    export.retag(out, version="test-10", inference_size=128)
+    retagged = ColorizerSession(out, provider="cpu")
+    assert (retagged.info.version, retagged.info.inference_size, retagged.info.working_size) == ("test-10", 128, 96)
+    assert retagged.info.data_summary == session.info.data_summary
+    np.testing.assert_array_equal(retagged.predict_ab(x), ab)
 
 
 def test_simulated_hints_take_ground_truth_colours() -> None:
