@@ -142,11 +142,16 @@ def contact_sheet(session: ColorizerSession, historic: Path, out: Path, *, thumb
                 axis=1,
             )
         )
-    width = max(p.shape[1] for p in pairs) + 8
+    # Tiles fit 3:2 photos; a wider one (a group panorama) is shrunk to fit rather than widening every tile.
+    width = 3 * thumb + 8
     tiles = []
     for pair in pairs:
+        if pair.shape[1] > width - 8:
+            pair = cv2.resize(
+                pair, (width - 8, round(pair.shape[0] * (width - 8) / pair.shape[1])), interpolation=cv2.INTER_AREA
+            )
         tile = np.full((thumb + 8, width, 3), 255, np.uint8)
-        tile[:thumb, : pair.shape[1]] = pair
+        tile[: pair.shape[0], : pair.shape[1]] = pair
         tiles.append(tile)
     per_row = 4
     while len(tiles) % per_row:
