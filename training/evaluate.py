@@ -163,6 +163,25 @@ def contact_sheet(session: ColorizerSession, historic: Path, out: Path, *, thumb
     return len(list(historic.glob("*.jpg")))
 
 
+def record_in_log(log: Path, metrics: dict[str, object]) -> None:
+    """Add the val summary to the training log's last run (the one that made the evaluated weights)."""
+    lines = log.read_text(encoding="utf-8").splitlines()
+    entry = json.loads(lines[-1])
+    results = metrics["results"]
+    assert isinstance(results, dict)
+    entry["val"] = {
+        "model_version": metrics["model_version"],
+        "inference_size": metrics["inference_size"],
+        "gray_psnr": round(results["gray"]["psnr"], 2),
+        **{f"psnr_{n}_hints": round(results[str(n)]["psnr"], 2) for n in (0, 10, 100)},
+        "colourfulness_ratio": round(results["0"]["colourfulness_ratio"], 3),
+    }
+    lines[-1] = json.dumps(entry)
+    tmp = log.with_suffix(".tmp")
+    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    tmp.replace(log)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--model", type=Path, default=REPO / "models" / "colorizer.onnx")
@@ -171,6 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sheet", type=Path, default=None)
     ap.add_argument("--limit", type=int, default=None)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--log", type=Path, default=None, help="training log whose last run gets the val summary")
     args = ap.parse_args(argv)
     session = ColorizerSession(args.model, provider="cpu")
     start = time.time()
@@ -182,6 +202,8 @@ def main(argv: list[str] | None = None) -> int:
     metrics["historic_photos"] = contact_sheet(session, args.data / "historic", sheet)
     out = args.out or args.model.with_suffix(".metrics.json")
     out.write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
+    if args.log is not None:
+        record_in_log(args.log, metrics)
     print(json.dumps(metrics["results"], indent=1))
     return 0
 

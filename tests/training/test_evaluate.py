@@ -1,0 +1,35 @@
+"""The evaluation on real val photos through the engine: gray baseline, hint curve, log record."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("skimage", reason="the train extra (scikit-image) is not installed")
+
+from colorizer_gui.core.session import ColorizerSession
+from tests.support.tiny_models import make_tiny_model
+from training import evaluate
+
+
+def test_hints_from_the_ground_truth_raise_psnr_and_the_run_is_logged(shared_data: Path, tmp_path: Path) -> None:
+    # A model that answers zero chroma: automatic equals the gray baseline, hints alone add colour.
+    model = make_tiny_model(tmp_path / "zero.onnx", base_ab=(0.0, 0.0), working_size=256, inference_size=160)
+    metrics = evaluate.evaluate_val(ColorizerSession(model, provider="cpu"), shared_data / "val", limit=2, seed=0)
+    results = metrics["results"]
+    assert isinstance(results, dict) and metrics["images"] == 2
+    assert results["0"]["psnr"] == pytest.approx(results["gray"]["psnr"], abs=0.01)
+    assert results["0"]["colourfulness_ratio"] < 0.02
+    assert results["10"]["psnr"] > results["0"]["psnr"] + 0.3
+    assert results["100"]["psnr"] > results["10"]["psnr"]
+
+    log = tmp_path / "log.jsonl"
+    log.write_text('{"steps": [0, 5]}\n{"steps": [5, 9]}\n', encoding="utf-8")
+    metrics.update(model_version="tiny", inference_size=160)
+    evaluate.record_in_log(log, metrics)
+    first, last = (json.loads(line) for line in log.read_text(encoding="utf-8").splitlines())
+    assert "val" not in first
+    assert last["steps"] == [5, 9] and last["val"]["psnr_0_hints"] == round(results["0"]["psnr"], 2)
+    assert last["val"]["inference_size"] == 160
