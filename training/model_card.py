@@ -98,7 +98,7 @@ def _variants_section() -> list[str]:
     if not path.exists():
         return []
     report = json.loads(path.read_text(encoding="utf-8"))
-    size = report["working_size"]
+    size = report.get("inference_size") or report["working_size"]
     lines = [
         "## Number formats",
         f"`python -m training.variants`: CPU provider on this machine, one {size}x{size} run (median of 10), "

@@ -1,7 +1,7 @@
 """Try the smaller number formats on the CPU: fp16 weights and int8 dynamic quantization, against fp32.
 
 ``python -m training.variants --model models/colorizer.onnx`` writes ``models/colorizer.variants.json``:
-file size, CPU latency at the default working size and automatic PSNR on every 4th val photo through the
+file size, CPU latency at the model's inference size and automatic PSNR on every 4th val photo through the
 app's engine, for each format. A variant ships only where it is faster and its PSNR holds.
 """
 
@@ -52,9 +52,10 @@ def make_int8(source: Path, out: Path) -> Path:
     return out
 
 
-def latency_ms(path: Path, *, size: int = contract.DEFAULT_WORKING_SIZE, runs: int = 10) -> float:
-    """Median time of one model run on a size x size input, after two warm-up runs."""
+def latency_ms(path: Path, *, size: int | None = None, runs: int = 10) -> float:
+    """Median time of one model run on a size x size input (default: the model's inference size)."""
     session = ColorizerSession(path, provider="cpu")
+    size = size or session.info.inference_size
     x = contract.encode_input(np.linspace(0, 100, size * size, dtype=np.float32).reshape(size, size))
     times = []
     for i in range(runs + 2):
@@ -98,7 +99,8 @@ def main(argv: list[str] | None = None) -> int:
             }
             print(name, json.dumps(results[name]), flush=True)
     out = args.out or args.model.with_name("colorizer.variants.json")
-    report = {"working_size": contract.DEFAULT_WORKING_SIZE, "val_every": args.every, "variants": results}
+    size = ColorizerSession(args.model, provider="cpu").info.inference_size
+    report = {"inference_size": size, "val_every": args.every, "variants": results}
     out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     return 0
 
