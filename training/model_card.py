@@ -144,12 +144,14 @@ def render() -> str:
     metrics = json.loads((MODELS / "colorizer.metrics.json").read_text(encoding="utf-8"))
     res = metrics["results"]
     gray = res["gray"]["psnr"]
+    seen = metrics.get("inference_size", metrics["side"])
     lines = [
         PROSE_HEAD,
         "## Metrics on val",
         f"{metrics['images']} val photos at {metrics['side']}x{metrics['side']} (short side resized with "
         "INTER_AREA, centre crop), run on the CPU from the ONNX file through the app's own engine "
-        f"(`python -m training.evaluate`). Hints: N random {metrics['hint_patch']}x{metrics['hint_patch']} "
+        f"(`python -m training.evaluate`); the network saw each photo at {seen} px. "
+        f"Hints: N random {metrics['hint_patch']}x{metrics['hint_patch']} "
         "patches revealed from the ground truth, as in Zhang et al. 2017. The engine spreads hints over "
         "the model's automatic prediction (`colorizer_gui/core/hint_propagation.py`, see above); the second "
         "table shows the bare model fed the hints, without that step.",
