@@ -263,7 +263,7 @@ def _carry_chroma(ab: FloatArray, lightness: FloatArray, target_lightness: Float
     hints and previews want finer chroma: the same guided fit as :func:`apply_chroma` bridges the two.
     """
     h, w = target_lightness.shape
-    coefficients = _guided_coefficients(ChromaPrediction(ab=ab, image_size=(w, h), lightness=lightness))
+    coefficients = _guided_coefficients(ab, lightness)
     maps = _upsample_rows(_widen(coefficients, w), h, 0, h)
     return np.stack(_guided_ab(maps, target_lightness))
 
@@ -279,9 +279,9 @@ def _check_automatic(automatic: ChromaPrediction, image_size: tuple[int, int], c
 # --------------------------------------------------------------------------- application
 
 
-def _guided_coefficients(chroma: ChromaPrediction) -> FloatArray:
-    """Fast guided filter at working size: ab ~ A * L/100 + B, as (h, w, 4) [A_a, A_b, B_a, B_b]."""
-    guide = chroma.lightness.astype(np.float64) / 100.0
+def _guided_coefficients(ab: FloatArray, lightness: FloatArray) -> FloatArray:
+    """Fast guided filter on a small copy: ab ~ A * L/100 + B, as (h, w, 4) [A_a, A_b, B_a, B_b]."""
+    guide = lightness.astype(np.float64) / 100.0
     h, w = guide.shape
     radius = max(1, round(max(h, w) * _GUIDE_RADIUS_PER_PIXEL))
 
@@ -292,7 +292,7 @@ def _guided_coefficients(chroma: ChromaPrediction) -> FloatArray:
     var_i = np.maximum(box(guide * guide) - mean_i * mean_i, 0.0)
     coefficients = np.empty((h, w, 4), dtype=np.float32)
     for channel in range(2):
-        target = chroma.ab[channel].astype(np.float64)
+        target = ab[channel].astype(np.float64)
         mean_p = box(target)
         slope = (box(guide * target) - mean_i * mean_p) / (var_i + _GUIDE_EPS)
         offset = mean_p - slope * mean_i
@@ -371,7 +371,7 @@ def apply_chroma(
     if bit_depth not in (8, 16):
         raise ValueError(f"output bit depth must be 8 or 16, not {bit_depth}")
     if options.edge_aware:
-        small = _guided_coefficients(chroma)
+        small = _guided_coefficients(chroma.ab, chroma.lightness)
     else:
         small = np.ascontiguousarray(np.moveaxis(chroma.ab, 0, -1), dtype=np.float32)
     wide = _widen(small, width)
