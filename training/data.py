@@ -62,24 +62,25 @@ def load_images(files: list[Path], cache_dir: Path | None, *, limit: int | None 
 
 
 def sample_batch(
-    images: np.ndarray, batch: int, size: int, rng: np.random.Generator
+    images: np.ndarray, batch: int, size: int, rng: np.random.Generator, *, crop_min: float = 0.5
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Random-resized-crop + flip -> (L in contract units ``[N,1,s,s]``, ab in contract units ``[N,2,s,s]``)."""
     out = np.empty((batch, size, size, 3), dtype=np.uint8)
     for i, idx in enumerate(rng.integers(0, len(images), size=batch)):
-        crop, y, x = _crop_box(rng)
+        crop, y, x = _crop_box(rng, crop_min)
         patch = np.ascontiguousarray(images[idx, y : y + crop, x : x + crop])
         patch = cv2.resize(patch, (size, size), interpolation=cv2.INTER_AREA)
         out[i] = patch[:, ::-1] if rng.random() < 0.5 else patch
     return _contract_units(torch.from_numpy(out).permute(0, 3, 1, 2).float() / 255.0)
 
 
-def _crop_box(rng: np.random.Generator) -> tuple[int, int, int]:
+def _crop_box(rng: np.random.Generator, crop_min: float = 0.5) -> tuple[int, int, int]:
     """(side, y, x) of a random square crop; both samplers draw it, so they crop alike from one seed.
 
-    Crops run from half to full side: objects appear at 0.5x to 1x the scale of a 256 px photo.
+    Crops run from ``crop_min`` of the side to all of it. The default (half) shows objects at 0.5x
+    to 1x the scale of a 256 px photo; near 1 the samples look like the whole photos the app shows.
     """
-    crop = int(rng.integers(SIDE // 2, SIDE + 1))
+    crop = int(rng.integers(round(SIDE * crop_min), SIDE + 1))
     y, x = (int(v) for v in rng.integers(0, SIDE - crop + 1, size=2))
     return crop, y, x
 
@@ -101,10 +102,12 @@ class DeviceSampler:
         self.images = torch.from_numpy(np.ascontiguousarray(images)).to(device)
         self.device = device
 
-    def __call__(self, batch: int, size: int, rng: np.random.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+    def __call__(
+        self, batch: int, size: int, rng: np.random.Generator, *, crop_min: float = 0.5
+    ) -> tuple[torch.Tensor, torch.Tensor]:
         out = torch.empty((batch, 3, size, size), dtype=torch.float32, device=self.device)
         for i, idx in enumerate(rng.integers(0, len(self.images), size=batch)):
-            crop, y, x = _crop_box(rng)
+            crop, y, x = _crop_box(rng, crop_min)
             patch = self.images[idx, y : y + crop, x : x + crop].permute(2, 0, 1)[None].float()
             patch = F.interpolate(patch, size=(size, size), mode="bilinear", antialias=True, align_corners=False)
             out[i] = patch[0].flip(-1) if rng.random() < 0.5 else patch[0]

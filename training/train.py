@@ -57,6 +57,8 @@ class TrainConfig:
     lr_min_factor: float = 0.05
     #: Exponential moving average of G's weights (0 = off); the exporter prefers it when present.
     ema: float = 0.0
+    #: Smallest random crop, as a fraction of the 256 px side (see ``data._crop_box``).
+    crop_min: float = 0.5
 
 
 def lr_factor(cfg: TrainConfig, step: int) -> float:
@@ -146,9 +148,9 @@ class Trainer:
             for group in opt.param_groups:
                 group["lr"] = base * factor
         if self.sampler is not None:
-            lightness, ab = self.sampler(cfg.batch, cfg.size, self.rng)
+            lightness, ab = self.sampler(cfg.batch, cfg.size, self.rng, crop_min=cfg.crop_min)
         else:
-            lightness, ab = data_mod.sample_batch(self.images, cfg.batch, cfg.size, self.rng)
+            lightness, ab = data_mod.sample_batch(self.images, cfg.batch, cfg.size, self.rng, crop_min=cfg.crop_min)
         hints = simulate_hints(ab, self.rng)
         lightness, ab, hints = lightness.to(self.device), ab.to(self.device), hints.to(self.device)
         x = torch.cat([lightness, hints[:, :2] * hints[:, 2:3], hints[:, 2:3]], dim=1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 
@@ -138,3 +139,18 @@ def test_a_step_with_the_device_sampler(shared_data: Path, torch_threads: None) 
     trainer = Trainer(TINY, shared_data, cache_dir=None, pretrained=False, device_sampler=True)
     logs = [trainer.step() for _ in range(2)]
     assert all(np.isfinite(entry["plain_l1"]) for entry in logs)
+
+
+def test_crop_min_one_samples_whole_photos(shared_data: Path) -> None:
+    """At ``crop_min=1`` every sample is a whole photo (maybe mirrored), as the app shows it to the network."""
+    files = data.list_training_files(shared_data)[:4]
+    images = data.load_images(files, cache_dir=None)
+    rng = np.random.default_rng(5)
+    lightness, _ = data.sample_batch(images, 6, 64, rng, crop_min=1.0)
+    whole = [cv2.resize(np.ascontiguousarray(im), (64, 64), interpolation=cv2.INTER_AREA) for im in images]
+    wholes, _ = data._contract_units(torch.from_numpy(np.stack(whole)).permute(0, 3, 1, 2).float() / 255.0)
+    for sample in lightness:
+        errors = [float((sample - w).abs().mean()) for w in wholes] + [
+            float((sample - w.flip(-1)).abs().mean()) for w in wholes
+        ]
+        assert min(errors) < 1e-4
