@@ -18,7 +18,7 @@ from skimage.metrics import structural_similarity
 
 from colorizer_gui.core import color
 from colorizer_gui.core.hints import HintPoint, Hints
-from colorizer_gui.core.pipeline import ColorizeOptions, apply_chroma, predict_chroma
+from colorizer_gui.core.pipeline import ColorizeOptions, apply_chroma, inference_size, predict_chroma
 from colorizer_gui.core.session import ColorizerSession
 
 REPO = Path(__file__).resolve().parent.parent
@@ -116,11 +116,25 @@ def evaluate_val(session: ColorizerSession, val_dir: Path, *, limit: int | None,
     return {
         "images": len(files),
         "side": EVAL_SIDE,
+        "inference_size": inference_size(session, engine),  # what the network saw
         "hint_patch": PATCH,
         "gt_colourfulness": gt_c,
         "results": _table(rows, gt_c),
         "model_only_every_4th": _table(model_only, gt_c),
+        "automatic_by_source": _by_source(files, rows),
     }
+
+
+def _by_source(files: list[Path], rows: dict[str, list[list[float]]]) -> dict[str, dict[str, float]]:
+    """Automatic against gray PSNR per val set (the file-name prefix): where the model helps, where it hurts."""
+    sources = [f.name.split("_")[0] for f in files]
+    table: dict[str, dict[str, float]] = {}
+    for source in sorted(set(sources)):
+        picked = [i for i, s in enumerate(sources) if s == source]
+        gray = float(np.mean([rows["gray"][i][0] for i in picked]))
+        automatic = float(np.mean([rows["0"][i][0] for i in picked]))
+        table[source] = {"photos": len(picked), "gray_psnr": gray, "psnr": automatic, "gain": automatic - gray}
+    return table
 
 
 def contact_sheet(session: ColorizerSession, historic: Path, out: Path, *, thumb: int = 200) -> int:
@@ -196,7 +210,6 @@ def main(argv: list[str] | None = None) -> int:
     start = time.time()
     metrics = evaluate_val(session, args.data / "val", limit=args.limit, seed=args.seed)
     metrics["model_version"] = session.info.version
-    metrics["inference_size"] = min(EVAL_SIDE, session.info.inference_size)  # what the network saw
     metrics["seconds"] = round(time.time() - start, 1)
     sheet = args.sheet or args.model.with_name("historic_contact_sheet.jpg")
     metrics["historic_photos"] = contact_sheet(session, args.data / "historic", sheet)

@@ -33,8 +33,10 @@ __all__ = [
     "STRIP_PIXELS",
     "ChromaPrediction",
     "ColorizeOptions",
+    "NetworkAnswer",
     "apply_chroma",
     "colorize",
+    "inference_size",
     "luminance",
     "predict_chroma",
     "preview_rgb",
@@ -69,17 +71,31 @@ class ColorizeOptions:
 
 
 @dataclass(frozen=True)
+class NetworkAnswer:
+    """The network's own ab (2, h, w) and the L (h, w) it saw, at inference content size.
+
+    Kept so that one run serves every working size: the GUI's quick and full
+    previews both carry this answer instead of running the network twice.
+    """
+
+    ab: FloatArray
+    lightness: FloatArray
+
+
+@dataclass(frozen=True)
 class ChromaPrediction:
     """The model's answer for one photo, small enough to keep for previews.
 
     ``ab`` is float32 (2, h, w) Lab chroma at the working content size (padding
     cropped), ``image_size`` the full image's (width, height), and ``lightness``
-    the float32 (h, w) working-size L the model saw.
+    the float32 (h, w) working-size L the model saw. ``network`` is the raw
+    answer it was made from, when the network saw no hints.
     """
 
     ab: FloatArray
     image_size: tuple[int, int]
     lightness: FloatArray
+    network: NetworkAnswer | None = None
 
 
 # --------------------------------------------------------------------------- lightness
@@ -168,6 +184,15 @@ def _resize_pixels(pixels: np.ndarray, content: tuple[int, int]) -> np.ndarray:
     return resample.resize_area(pixels, content) if shrinking else resample.resize_cubic(pixels, content)
 
 
+def inference_size(session: ColorizerSession, options: ColorizeOptions = ColorizeOptions()) -> int:
+    """Long side of the copy the network sees: the model's (or the override's), never above the working size.
+
+    Two calls with the same inference size can share one network answer (``automatic=``).
+    """
+    working_size = options.working_size or session.info.working_size
+    return min(working_size, options.inference_size or session.info.inference_size)
+
+
 def predict_chroma(
     session: ColorizerSession,
     pixels: np.ndarray,
@@ -187,10 +212,11 @@ def predict_chroma(
     options : ColorizeOptions
         ``working_size`` overrides the model's own.
     automatic : ChromaPrediction, optional
-        This photo's prediction without hints at the same working size, from an
-        earlier call. With hint spreading on, the model's input does not depend on
-        the hints, so the model is not run again: hint edits then cost only the
-        spreading. Ignored when ``options.propagate_hints`` is False.
+        This photo's prediction without hints, from an earlier call at this working
+        size or at another one with the same inference size. With hint spreading on,
+        the model's input does not depend on the hints, so the model is not run
+        again: hint edits then cost only the spreading. Ignored when
+        ``options.propagate_hints`` is False.
 
     Returns
     -------
@@ -201,42 +227,45 @@ def predict_chroma(
     ModelError
         When the model fails to run.
     ValueError
-        When ``automatic`` was made for another image size or working size.
+        When ``automatic`` was made for another image, or at another inference size.
     """
     pixels = _check_pixels(pixels)
     height, width = pixels.shape[:2]
     working_size = options.working_size or session.info.working_size
-    inference_size = min(working_size, options.inference_size or session.info.inference_size)
-    if inference_size < 1:
-        raise ValueError(f"working and inference sizes must be positive, not {working_size}, {inference_size}")
+    net_size = inference_size(session, options)
+    if net_size < 1:
+        raise ValueError(f"working and inference sizes must be positive, not {working_size}, {net_size}")
     stride = session.info.stride
     geometry = contract.working_geometry(height, width, working_size, stride)
+    net = contract.working_geometry(height, width, net_size, stride)
     hints_given = hints is not None and not hints.is_empty()
-    if options.propagate_hints and automatic is not None:
-        _check_automatic(automatic, (width, height), geometry.content)
-        small_l, ab = automatic.lightness, automatic.ab
+    reused = None
+    if automatic is not None and options.propagate_hints:
+        reused = _reusable(automatic, (width, height), geometry.content, net.content)
+    if isinstance(reused, ChromaPrediction):
+        small_l, ab, network = reused.lightness, reused.ab, reused.network
     else:
-        small = _resize_pixels(pixels, geometry.content)
-        small_l = _lightness(small)
-        net = contract.working_geometry(height, width, inference_size, stride)
-        # Propagation works on the automatic prediction: a model fed the hints copies them onto the
-        # hinted pixels only, which leaves almost no correction there to spread (measured on
-        # training photos: 10 hints 26.30 -> 26.95 dB, 100 hints 28.43 -> 30.59 dB).
-        fed = hints if hints_given and not options.propagate_hints else None
-        if net.content == geometry.content:
-            ab = _run_model(session, small_l, net, fed)
+        small_l = _lightness(_resize_pixels(pixels, geometry.content))
+        if reused is None:
+            # Propagation works on the automatic prediction: a model fed the hints copies them onto the
+            # hinted pixels only, which leaves almost no correction there to spread (measured on
+            # training photos: 10 hints 26.30 -> 26.95 dB, 100 hints 28.43 -> 30.59 dB).
+            fed = hints if hints_given and not options.propagate_hints else None
+            # The network's copy comes from the original, not the working copy, so that its answer
+            # does not depend on the working size and one run serves them all.
+            net_l = small_l if net.content == geometry.content else _lightness(_resize_pixels(pixels, net.content))
+            answer = NetworkAnswer(_run_model(session, net_l, net, fed), net_l)
+            network = answer if fed is None else None
         else:
-            net_l = _lightness(_resize_pixels(small, net.content))
-            ab = _carry_chroma(_run_model(session, net_l, net, fed), net_l, small_l)
+            answer = network = reused
+        ab = answer.ab
+        if answer.lightness.shape != small_l.shape:
+            ab = _carry_chroma(answer.ab, answer.lightness, small_l)
     if options.propagate_hints and hints is not None and hints_given:
         hint_ab, mask = rasterize_hints(hints, geometry.content, geometry.content)
         count = len(hints.points) + len(hints.strokes)
         ab = propagate_hints(ab, small_l, hint_ab, mask, hint_count=count)
-    return ChromaPrediction(
-        ab=ab,
-        image_size=(width, height),
-        lightness=small_l,
-    )
+    return ChromaPrediction(ab=ab, image_size=(width, height), lightness=small_l, network=network)
 
 
 def _run_model(
@@ -268,12 +297,22 @@ def _carry_chroma(ab: FloatArray, lightness: FloatArray, target_lightness: Float
     return np.stack(_guided_ab(maps, target_lightness))
 
 
-def _check_automatic(automatic: ChromaPrediction, image_size: tuple[int, int], content: tuple[int, int]) -> None:
-    """A reused automatic prediction must be of this image at this working size, or its chroma lands wrong."""
+def _reusable(
+    automatic: ChromaPrediction, image_size: tuple[int, int], content: tuple[int, int], net: tuple[int, int]
+) -> ChromaPrediction | NetworkAnswer:
+    """What this call can take from an earlier automatic prediction: all of it at the same working size,
+    its network answer at another working size with the same inference size. Anything else would put
+    the chroma in the wrong place, so it raises."""
     if automatic.image_size != image_size:
         raise ValueError(f"the automatic prediction is for {automatic.image_size}, the image is {image_size}")
-    if automatic.ab.shape[1:] != content or automatic.lightness.shape != content:
-        raise ValueError(f"the automatic prediction is {automatic.ab.shape[1:]} at working size, not {content}")
+    if automatic.ab.shape[1:] == content and automatic.lightness.shape == content:
+        return automatic
+    if automatic.network is not None and automatic.network.lightness.shape == net:
+        return automatic.network
+    raise ValueError(
+        f"the automatic prediction is {automatic.ab.shape[1:]} at working size, not {content},"
+        " and holds no network answer at this inference size"
+    )
 
 
 # --------------------------------------------------------------------------- application

@@ -226,6 +226,34 @@ def test_an_automatic_prediction_of_another_size_is_refused(tiny_session: Colori
         predict_chroma(tiny_session, gray, hints=hints, automatic=other_photo)
 
 
+def test_one_network_run_serves_every_working_size_with_the_same_inference_size(
+    tmp_path: Path, shared_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The GUI's quick (192) and full (384) previews share the network's one answer at 160."""
+    session = ColorizerSession(
+        make_tiny_model(tmp_path / "m.onnx", working_size=384, inference_size=160), provider="cpu"
+    )
+    gray = _photo_gray(shared_data)
+    height, width = gray.shape
+    hints = Hints(image_size=(width, height), points=(HintPoint(width / 3, height / 2, 20, (200, 60, 40)),))
+    quick = ColorizeOptions(working_size=192)
+    fresh = predict_chroma(session, gray, options=quick)
+    fresh_hinted = predict_chroma(session, gray, hints=hints, options=quick)
+    full = predict_chroma(session, gray)
+    runs: list[int] = []
+    real = session.predict_ab
+    monkeypatch.setattr(session, "predict_ab", lambda model_input: runs.append(1) or real(model_input))
+    carried = predict_chroma(session, gray, options=quick, automatic=full)
+    hinted = predict_chroma(session, gray, hints=hints, options=quick, automatic=full)
+    assert runs == []
+    assert max(carried.ab.shape[1:]) == 192
+    np.testing.assert_array_equal(carried.ab, fresh.ab)
+    np.testing.assert_array_equal(hinted.ab, fresh_hinted.ab)
+    # At 128 the network would see another copy (inference is capped at the working size): refused.
+    with pytest.raises(ValueError, match="no network answer"):
+        predict_chroma(session, gray, options=ColorizeOptions(working_size=128), automatic=full)
+
+
 def test_the_network_sees_its_inference_size_and_the_chroma_comes_back_at_working_size(
     tmp_path: Path, shared_data: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

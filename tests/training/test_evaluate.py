@@ -24,10 +24,14 @@ def test_hints_from_the_ground_truth_raise_psnr_and_the_run_is_logged(shared_dat
     assert results["0"]["colourfulness_ratio"] < 0.02
     assert results["10"]["psnr"] > results["0"]["psnr"] + 0.3
     assert results["100"]["psnr"] > results["10"]["psnr"]
+    assert metrics["inference_size"] == 160  # what the network saw of each 256 px photo
+    by_source = metrics["automatic_by_source"]
+    assert isinstance(by_source, dict) and sum(row["photos"] for row in by_source.values()) == 2
+    assert all(row["gain"] == pytest.approx(0.0, abs=0.01) for row in by_source.values())
 
     log = tmp_path / "log.jsonl"
     log.write_text('{"steps": [0, 5]}\n{"steps": [5, 9]}\n', encoding="utf-8")
-    metrics.update(model_version="tiny", inference_size=160)
+    metrics.update(model_version="tiny")
     evaluate.record_in_log(log, metrics)
     first, last = (json.loads(line) for line in log.read_text(encoding="utf-8").splitlines())
     assert "val" not in first
