@@ -96,6 +96,10 @@ class PreviewWorker(QObject):
     refined = Signal(int, object)  # request id, (H, W, 3) uint8 at display size
     failed = Signal(int, str)
     busyChanged = Signal(bool)
+    # The worker thread reports here; the slots re-emit in the GUI thread. Every receiver of ``ready``
+    # then has the result before ``busy`` clears (a queued event per receiver could arrive after it).
+    _arrived = Signal(object)
+    _broke = Signal(int, str)
 
     def __init__(
         self,
@@ -110,9 +114,13 @@ class PreviewWorker(QObject):
         # The sharp pass runs on its own thread so it never delays the next live preview.
         self._sharp_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="preview-sharp")
         self._source: PreviewSource | None = None
-        # The automatic prediction per working size of the last photo (worker thread only): with hint
-        # spreading the model's input ignores the hints, so a hint edit reuses it instead of rerunning.
-        self._automatic: tuple[PreviewSource | None, dict[int | None, pipeline.ChromaPrediction]] = (None, {})
+        # The automatic prediction per working size of the last photo, with the inference size it was
+        # made at (worker thread only): with hint spreading the model's input ignores the hints, so a
+        # hint edit reuses it instead of rerunning.
+        self._automatic: tuple[PreviewSource | None, dict[int | None, tuple[int, pipeline.ChromaPrediction]]] = (
+            None,
+            {},
+        )
         self._latest = 0
         self._future: Future[None] | None = None
         self._pending: Hints | None = None
@@ -123,8 +131,8 @@ class PreviewWorker(QObject):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._submit_pending)
-        self.ready.connect(self._on_ready)
-        self.failed.connect(self._on_failed)
+        self._arrived.connect(self._on_arrived)
+        self._broke.connect(self._on_broke)
 
     @property
     def latest_id(self) -> int:
@@ -212,9 +220,9 @@ class PreviewWorker(QObject):
                 seconds = time.perf_counter() - start
             except Exception as exc:  # reported to the user, never swallowed
                 log.exception("preview failed")
-                emit(self.failed, request_id, describe_error(exc))
+                emit(self._broke, request_id, describe_error(exc))
                 return
-            emit(self.ready, PreviewResult(request_id, rgb, chroma, seconds, inference_s, final=size is None))
+            emit(self._arrived, PreviewResult(request_id, rgb, chroma, seconds, inference_s, final=size is None))
         if chroma is not None and source.display is not None and request_id == self._latest:
             self._sharp_executor.submit(self._sharpen, request_id, source.display, chroma)
 
@@ -228,11 +236,17 @@ class PreviewWorker(QObject):
             self._automatic = (source, cache)
         options = pipeline.ColorizeOptions(working_size=size)
         inference_s: float | None = None
-        automatic = cache.get(size)
-        if automatic is None:
-            automatic = pipeline.predict_chroma(source.session, source.pixels, options=options)
-            inference_s = float(source.session.last_inference_s)
-            cache[size] = automatic
+        net_size = pipeline.inference_size(source.session, options)
+        cached = cache.get(size)
+        if cached is None:
+            # The quick and full passes usually show the network the same copy: one run serves both.
+            earlier = next((c for n, c in cache.values() if n == net_size), None)
+            automatic = pipeline.predict_chroma(source.session, source.pixels, options=options, automatic=earlier)
+            if earlier is None:
+                inference_s = float(source.session.last_inference_s)
+            cache[size] = (net_size, automatic)
+        else:
+            automatic = cached[1]
         if hints.is_empty():
             return automatic, inference_s
         chroma = pipeline.predict_chroma(
@@ -253,11 +267,13 @@ class PreviewWorker(QObject):
         if request_id == self._latest:
             emit(self.refined, request_id, sharp)
 
-    def _on_ready(self, result: PreviewResult) -> None:
+    def _on_arrived(self, result: PreviewResult) -> None:
+        emit(self.ready, result)
         if result.request_id == self._latest and result.final:
             self._set_busy(False)
 
-    def _on_failed(self, request_id: int, _message: str) -> None:
+    def _on_broke(self, request_id: int, message: str) -> None:
+        emit(self.failed, request_id, message)
         if request_id == self._latest:
             self._set_busy(False)
 

@@ -295,6 +295,32 @@ def test_a_quick_low_resolution_pass_comes_before_the_full_one(qtbot, make_windo
     assert window.canvas.has_result()
 
 
+def test_both_passes_share_one_network_run_when_the_network_sees_the_same_copy(  # type: ignore[no-untyped-def]
+    qtbot, make_window, tmp_path: Path, monkeypatch
+) -> None:
+    """At inference size 160 the quick (192) and full (384) passes show the network the same copy."""
+    from colorizer_gui.core.session import ColorizerSession
+    from tests.support.tiny_models import make_tiny_model
+
+    runs: list[tuple[int, ...]] = []
+    real = ColorizerSession.predict_ab
+    monkeypatch.setattr(ColorizerSession, "predict_ab", lambda self, x: runs.append(x.shape) or real(self, x))
+    photo = gray_photo(tmp_path / "wide.png", width=800, height=400, level=120)
+    shared = make_window(model=make_tiny_model(tmp_path / "m160.onnx", working_size=384, inference_size=160))
+    events: list[str] = []
+    shared.editor.previewApplied.connect(lambda _rid, final: events.append("full" if final else "quick"))
+    shared.editor.busyChanged.connect(lambda busy: events.append("busy" if busy else "idle"))
+    open_photo(qtbot, shared, photo)
+    assert events == ["busy", "quick", "full", "idle"]  # idle only once the editor has the full pass
+    assert shared.editor._chroma.ab.shape == (2, 192, 384)
+    assert len(runs) == 1 and max(runs[0][2:]) == 160
+    runs.clear()
+    # Without the inference size the network sees each pass's own copy (192, then 384): two runs.
+    separate = make_window(model=make_tiny_model(tmp_path / "m384.onnx", working_size=384))
+    open_photo(qtbot, separate, photo)
+    assert [max(shape[2:]) for shape in runs] == [192, 384]
+
+
 def test_a_sidecar_next_to_the_photo_is_loaded_and_a_mismatched_one_is_not(qtbot, make_window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from colorizer_gui.core.hints import HintPoint, Hints, save_hints
 
