@@ -17,6 +17,7 @@ import torch
 from colorizer_gui.core import contract
 
 from .model import Generator, cast_weights
+from .onnx_meta import set_metadata
 
 REPO = Path(__file__).resolve().parent.parent
 #: Long side at which the network sees a photo. Training shows it 128-256 px crops of 256 px photos
@@ -70,25 +71,17 @@ def export(g: Generator, out: Path, *, version: str, working_size: int, inferenc
         ]: "U-Net over EfficientNet-Lite0, Lab, L + ab hints + mask -> ab (pix2pix GAN)",
     }
     del model.metadata_props[:]
-    _set_metadata(model, meta)
+    set_metadata(model, meta)
     onnx.checker.check_model(model)
     onnx.save(model, str(out))
     tmp.unlink()
     return check_against_torch(g, out)
 
 
-def _set_metadata(model: onnx.ModelProto, values: dict[str, str]) -> None:
-    kept = [(e.key, e.value) for e in model.metadata_props if e.key not in values]
-    del model.metadata_props[:]
-    for key, value in [*kept, *values.items()]:
-        entry = model.metadata_props.add()
-        entry.key, entry.value = key, value
-
-
 def retag(path: Path, *, version: str, inference_size: int) -> None:
     """Give an exported model a new version and inference size, weights untouched (written atomically)."""
     model = onnx.load(str(path))
-    _set_metadata(
+    set_metadata(
         model,
         {contract.META_KEYS["version"]: version, contract.META_KEYS["inference_size"]: str(inference_size)},
     )

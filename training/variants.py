@@ -22,6 +22,7 @@ from colorizer_gui.core.pipeline import ColorizeOptions, apply_chroma, predict_c
 from colorizer_gui.core.session import ColorizerSession
 
 from .evaluate import DEFAULT_DATA, EVAL_SIDE, gray_of, load_val_crop, psnr
+from .onnx_meta import metadata, set_metadata
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -29,9 +30,7 @@ REPO = Path(__file__).resolve().parent.parent
 def _copy_metadata(source: onnx.ModelProto, path: Path) -> None:
     """Converters drop or keep metadata unevenly; the engine needs the contract keys."""
     model = onnx.load(str(path))
-    del model.metadata_props[:]
-    for entry in source.metadata_props:
-        model.metadata_props.add(key=entry.key, value=entry.value)
+    set_metadata(model, metadata(source), keep_others=False)
     onnx.save(model, str(path))
 
 
