@@ -112,9 +112,9 @@ def _row(name: str, r: dict[str, float], gray_psnr: float) -> str:
     )
 
 
-def _variants_section() -> list[str]:
+def _variants_section(models: Path) -> list[str]:
     """fp16 / int8 against fp32, from ``training.variants``; fp32 ships unless a variant is faster and as good."""
-    path = MODELS / "colorizer.variants.json"
+    path = models / "colorizer.variants.json"
     if not path.exists():
         return []
     report = json.loads(path.read_text(encoding="utf-8"))
@@ -140,8 +140,38 @@ def _variants_section() -> list[str]:
     return lines
 
 
-def render() -> str:
-    metrics = json.loads((MODELS / "colorizer.metrics.json").read_text(encoding="utf-8"))
+_SOURCE_NAMES = {
+    "cbsd68": "CBSD68 (Berkeley)",
+    "kodak24": "Kodak",
+    "mcmaster": "McMaster",
+    "set14": "Set14",
+    "set5": "Set5",
+    "sunhays80": "Sun-Hays80 (scenes)",
+    "urban100": "Urban100 (buildings)",
+}
+
+
+def _by_source_section(metrics: dict) -> list[str]:
+    """Automatic against gray per val set: the average hides where the model hurts."""
+    table = metrics.get("automatic_by_source")
+    if not table:
+        return []
+    lines = [
+        "",
+        "Automatic colorization per val set (every photo; gain = automatic - grayscale PSNR):",
+        "",
+        "| val set | photos | gray (dB) | automatic (dB) | gain |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for key, r in table.items():
+        name = _SOURCE_NAMES.get(key, key)
+        lines.append(f"| {name} | {r['photos']} | {r['gray_psnr']:.2f} | {r['psnr']:.2f} | {r['gain']:+.2f} |")
+    return lines
+
+
+def render(models: Path = MODELS) -> str:
+    """The card's text from the metrics, variants and log files in ``models``."""
+    metrics = json.loads((models / "colorizer.metrics.json").read_text(encoding="utf-8"))
     res = metrics["results"]
     gray = res["gray"]["psnr"]
     seen = metrics.get("inference_size", metrics["side"])
@@ -161,6 +191,7 @@ def render() -> str:
         _row("grayscale baseline", res["gray"], gray),
     ]
     lines += [_row(_label(n), res[n], gray) for n in res if n != "gray"]
+    lines += _by_source_section(metrics)
     bare = metrics.get("model_only_every_4th", {})
     if bare:
         lines += [
@@ -193,14 +224,14 @@ def render() -> str:
         "",
         "Historic photos (input | output): `models/historic_contact_sheet.jpg`.",
         "",
-        *_variants_section(),
+        *_variants_section(models),
         "## Compute and training log",
         "Each run appends one line to `models/training_log.jsonl`:",
         "",
         "| date | hardware | steps | samples seen (total) | minutes |",
         "| --- | --- | --- | --- | --- |",
     ]
-    log = [json.loads(raw) for raw in (MODELS / "training_log.jsonl").read_text(encoding="utf-8").splitlines()]
+    log = [json.loads(raw) for raw in (models / "training_log.jsonl").read_text(encoding="utf-8").splitlines()]
     for e in log:
         lines.append(
             f"| {e['date']} | {e['hardware']} | {e['steps'][0]}->{e['steps'][1]} | "
@@ -210,6 +241,14 @@ def render() -> str:
     hours = sum(e["seconds"] for e in shipped) / 3600
     samples = max(e["samples_seen_total"] for e in shipped)
     lines += ["", FAILURES.format(hours=hours, samples=samples, auto_gain=auto["psnr"] - gray)]
+    losing = {k: r for k, r in metrics.get("automatic_by_source", {}).items() if r["gain"] < 0}
+    if losing:
+        names = ", ".join(f"{_SOURCE_NAMES.get(k, k)} {r['gain']:+.2f} dB" for k, r in losing.items())
+        lines.append(
+            f"* Where the training set is thin the guess does harm: automatic colour is below the gray photo "
+            f"on {names}. The training photos are mostly objects and animals (few streets and buildings), "
+            "and the model tends to give stone and concrete a yellow-brown cast."
+        )
     return "\n".join(lines)
 
 
