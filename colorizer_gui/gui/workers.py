@@ -234,25 +234,41 @@ class PreviewWorker(QObject):
         if cached_source is not source:
             cache = {}
             self._automatic = (source, cache)
-        options = pipeline.ColorizeOptions(working_size=size)
-        inference_s: float | None = None
-        net_size = pipeline.inference_size(source.session, options)
-        cached = cache.get(size)
-        if cached is None:
-            # The quick and full passes usually show the network the same copy: one run serves both.
-            earlier = next((c for n, c in cache.values() if n == net_size), None)
-            automatic = pipeline.predict_chroma(source.session, source.pixels, options=options, automatic=earlier)
-            if earlier is None:
-                inference_s = float(source.session.last_inference_s)
-            cache[size] = (net_size, automatic)
-        else:
-            automatic = cached[1]
+        automatic, inference_s = self._automatic_at(source, cache, size)
         if hints.is_empty():
             return automatic, inference_s
+        options = pipeline.ColorizeOptions(working_size=size)
         chroma = pipeline.predict_chroma(
             source.session, source.pixels, hints=hints, options=options, automatic=automatic
         )
         return chroma, inference_s
+
+    def _automatic_at(
+        self,
+        source: PreviewSource,
+        cache: dict[int | None, tuple[int, pipeline.ChromaPrediction]],
+        size: int | None,
+    ) -> tuple[pipeline.ChromaPrediction, float | None]:
+        """Worker thread: the automatic prediction at ``size``, running the network once per inference size.
+
+        The full pass's copy defines the network's answer. A quick pass that comes first makes the full
+        prediction (needed next anyway) and carries its answer, so the full preview is exactly what an
+        export computes.
+        """
+        if size in cache:
+            return cache[size][1], None
+        session = source.session
+        net_size = pipeline.inference_size(session, pipeline.ColorizeOptions(working_size=size))
+        earlier = next((c for n, c in cache.values() if n == net_size), None)
+        inference_s: float | None = None
+        if earlier is None and size is not None and pipeline.inference_size(session) == net_size:
+            earlier, inference_s = self._automatic_at(source, cache, None)
+        options = pipeline.ColorizeOptions(working_size=size)
+        automatic = pipeline.predict_chroma(session, source.pixels, options=options, automatic=earlier)
+        if earlier is None:
+            inference_s = float(session.last_inference_s)
+        cache[size] = (net_size, automatic)
+        return automatic, inference_s
 
     def _sharpen(self, request_id: int, display: npt.NDArray[Any], chroma: pipeline.ChromaPrediction) -> None:
         """Second pass: the chroma on the photo's own lightness, so the view is not blurry."""

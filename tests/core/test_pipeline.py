@@ -238,7 +238,6 @@ def test_one_network_run_serves_every_working_size_with_the_same_inference_size(
     hints = Hints(image_size=(width, height), points=(HintPoint(width / 3, height / 2, 20, (200, 60, 40)),))
     quick = ColorizeOptions(working_size=192)
     fresh = predict_chroma(session, gray, options=quick)
-    fresh_hinted = predict_chroma(session, gray, hints=hints, options=quick)
     full = predict_chroma(session, gray)
     runs: list[int] = []
     real = session.predict_ab
@@ -246,9 +245,13 @@ def test_one_network_run_serves_every_working_size_with_the_same_inference_size(
     carried = predict_chroma(session, gray, options=quick, automatic=full)
     hinted = predict_chroma(session, gray, hints=hints, options=quick, automatic=full)
     assert runs == []
-    assert max(carried.ab.shape[1:]) == 192
-    np.testing.assert_array_equal(carried.ab, fresh.ab)
-    np.testing.assert_array_equal(hinted.ab, fresh_hinted.ab)
+    assert carried.ab.shape == fresh.ab.shape and max(carried.ab.shape[1:]) == 192
+    # Its own run would have seen a 160 copy resampled from the 192 copy instead of the 384 one.
+    assert np.abs(carried.ab - fresh.ab).mean() < 0.5  # Lab units: resampling noise, not another answer
+    np.testing.assert_array_equal(
+        hinted.ab, predict_chroma(session, gray, hints=hints, options=quick, automatic=carried).ab
+    )
+    assert carried.network is full.network  # and it passes the answer on
     # At 128 the network would see another copy (inference is capped at the working size): refused.
     with pytest.raises(ValueError, match="no network answer"):
         predict_chroma(session, gray, options=ColorizeOptions(working_size=128), automatic=full)

@@ -299,6 +299,7 @@ def test_both_passes_share_one_network_run_when_the_network_sees_the_same_copy( 
     qtbot, make_window, tmp_path: Path, monkeypatch
 ) -> None:
     """At inference size 160 the quick (192) and full (384) passes show the network the same copy."""
+    from colorizer_gui.core.pipeline import predict_chroma
     from colorizer_gui.core.session import ColorizerSession
     from tests.support.tiny_models import make_tiny_model
 
@@ -314,6 +315,10 @@ def test_both_passes_share_one_network_run_when_the_network_sees_the_same_copy( 
     assert events == ["busy", "quick", "full", "idle"]  # idle only once the editor has the full pass
     assert shared.editor._chroma.ab.shape == (2, 192, 384)
     assert len(runs) == 1 and max(runs[0][2:]) == 160
+    # The full preview is exactly what an export of the photo computes.
+    source = shared.editor.preview_worker._source
+    assert source is not None
+    np.testing.assert_array_equal(shared.editor._chroma.ab, predict_chroma(source.session, source.pixels).ab)
     runs.clear()
     # Without the inference size the network sees each pass's own copy (192, then 384): two runs.
     separate = make_window(model=make_tiny_model(tmp_path / "m384.onnx", working_size=384))
