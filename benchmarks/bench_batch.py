@@ -28,7 +28,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from colorizer_gui.core import color, contract  # noqa: E402
+from colorizer_gui.core import color, contract, pipeline  # noqa: E402
 from colorizer_gui.core.batch import BatchOptions, run_batch  # noqa: E402
 from colorizer_gui.core.imageio import read_image, write_image  # noqa: E402
 from colorizer_gui.core.session import ColorizerSession  # noqa: E402
@@ -54,14 +54,14 @@ def make_photos(val: Path, folder: Path, count: int, megapixels: float) -> list[
 
 
 def model_input(session: ColorizerSession, path: Path) -> np.ndarray:
-    """The model input for one photo (as the pipeline builds it), prepared outside the timing."""
+    """The model input for one photo (as the pipeline builds it: inference size, mirror padding), untimed."""
     pixels = read_image(path).pixels
     h, w = pixels.shape[:2]
-    geom = contract.working_geometry(h, w, session.info.working_size, session.info.stride)
+    geom = contract.working_geometry(h, w, pipeline.inference_size(session), session.info.stride)
     (ch, cw), (ph, pw) = geom.content, geom.padded
     small = cv2.resize(pixels, (cw, ch), interpolation=cv2.INTER_AREA)
     lightness = color.gray_to_lab_l(color.to_unit_float(small)).astype(np.float32)
-    padded = cv2.copyMakeBorder(lightness, 0, ph - ch, 0, pw - cw, cv2.BORDER_REPLICATE)
+    padded = cv2.copyMakeBorder(lightness, 0, ph - ch, 0, pw - cw, cv2.BORDER_REFLECT_101)
     return contract.encode_input(padded)
 
 
@@ -109,7 +109,8 @@ def main(argv: list[str] | None = None) -> int:
         session = ColorizerSession(model, provider=args.provider, threads=args.threads)
         print(
             f"model {session.info.version} ({model.name}) on {session.active_provider}, "
-            f"working size {session.info.working_size}, cpu cores {os.cpu_count()}, "
+            f"working size {session.info.working_size} (network at {pipeline.inference_size(session)}), "
+            f"cpu cores {os.cpu_count()}, "
             f"onnxruntime threads {args.threads or 'all'}"
         )
         if not note and model.stat().st_size < 1 << 20:
