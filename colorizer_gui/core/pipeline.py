@@ -159,15 +159,6 @@ def luminance(pixels: np.ndarray, *, strip_rows: int = 256) -> FloatArray:
     return out
 
 
-def _to_rgb(lightness: FloatArray, a: FloatArray, b: FloatArray, bit_depth: int) -> np.ndarray:
-    """Lab planes -> (rows, W, 3) integer sRGB; zero chroma maps to exact gray (see ``color.D65_WHITE``)."""
-    lab = np.empty((*lightness.shape, 3), dtype=np.float32)
-    lab[..., 0] = lightness
-    lab[..., 1] = a
-    lab[..., 2] = b
-    return color.from_unit_float(color.lab_to_srgb(lab), bit_depth)
-
-
 # --------------------------------------------------------------------------- prediction
 
 
@@ -422,7 +413,7 @@ def apply_chroma(
         lightness = _lightness(pixels[y0:y1])
         maps = _upsample_rows(wide, height, y0, y1)
         a, b = _guided_ab(maps, lightness) if options.edge_aware else _clip_ab(maps[0], maps[1])
-        out[y0:y1] = _to_rgb(lightness, a, b, bit_depth)
+        out[y0:y1] = color.lab_to_srgb_int(lightness, a, b, bit_depth)  # zero chroma: exact gray
     return out
 
 
@@ -439,7 +430,7 @@ def _clip_ab(a: FloatArray, b: FloatArray) -> tuple[FloatArray, FloatArray]:
 
 def preview_rgb(chroma: ChromaPrediction) -> npt.NDArray[np.uint8]:
     """The colorized photo at working size, (h, w, 3) uint8, cheap enough for live previews."""
-    return _to_rgb(chroma.lightness, chroma.ab[0], chroma.ab[1], 8)
+    return color.lab_to_srgb_int(chroma.lightness, chroma.ab[0], chroma.ab[1], 8).astype(np.uint8, copy=False)
 
 
 def colorize(
