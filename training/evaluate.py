@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import cv2
@@ -28,6 +29,9 @@ HINT_COUNTS = (0, 1, 2, 5, 10, 20, 50, 100)
 BARE_HINT_COUNTS = (0, 10, 100)
 EVAL_SIDE = 256
 PATCH = 3
+#: The issue's colourfulness target, and the global chroma scales swept to read PSNR off at it.
+COLOURFULNESS_TARGET = 0.70
+CHROMA_SCALES = (0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.3, 1.4, 1.6)
 
 
 def load_val_crop(path: Path) -> np.ndarray:
@@ -95,6 +99,7 @@ def evaluate_val(session: ColorizerSession, val_dir: Path, *, limit: int | None,
     rows: dict[str, list[list[float]]] = {"gray": [], **{str(n): [] for n in HINT_COUNTS}}
     model_only: dict[str, list[list[float]]] = {"gray": [], **{str(n): [] for n in BARE_HINT_COUNTS}}
     gt_colour: list[float] = []
+    scaled: dict[float, list[tuple[float, float]]] = {k: [] for k in CHROMA_SCALES}
     for i, f in enumerate(files):
         gt = load_val_crop(f)
         gray = gray_of(gt)
@@ -104,6 +109,9 @@ def evaluate_val(session: ColorizerSession, val_dir: Path, *, limit: int | None,
             model_only["gray"].append(rows["gray"][-1])
         # The shipped engine spreads hints over the automatic prediction, so the model runs once per photo.
         automatic = predict_chroma(session, gray, options=engine)
+        for k in CHROMA_SCALES:
+            out = apply_chroma(gray, replace(automatic, ab=automatic.ab * np.float32(k)), options=engine)
+            scaled[k].append((psnr(out, gt), colourfulness(out)))
         for n in HINT_COUNTS:
             hints = sample_hints(gt, n, np.random.default_rng(seed + 1000 * i + n)) if n else None
             chroma = predict_chroma(session, gray, hints=hints, options=engine, automatic=automatic)
@@ -122,6 +130,32 @@ def evaluate_val(session: ColorizerSession, val_dir: Path, *, limit: int | None,
         "results": _table(rows, gt_c),
         "model_only_every_4th": _table(model_only, gt_c),
         "automatic_by_source": _by_source(files, rows),
+        "automatic_at_colourfulness": _at_colourfulness(scaled, gt_c),
+    }
+
+
+def _at_colourfulness(scaled: dict[float, list[tuple[float, float]]], gt_c: float) -> dict[str, object]:
+    """Automatic PSNR read off at the colourfulness target, by scaling the predicted chroma globally.
+
+    PSNR alone rewards dull colour: duller weights, or a smaller chroma scale, raise it while the photos
+    go gray. Two models compared at the same colourfulness show which one knows more about colour.
+    """
+    curve = [
+        {
+            "scale": k,
+            "psnr": float(np.mean([p for p, _ in rows])),
+            "colourfulness_ratio": float(np.mean([c for _, c in rows]) / gt_c),
+        }
+        for k, rows in scaled.items()
+    ]
+    by_ratio = sorted(curve, key=lambda point: point["colourfulness_ratio"])
+    ratios = [point["colourfulness_ratio"] for point in by_ratio]
+    inside = ratios[0] <= COLOURFULNESS_TARGET <= ratios[-1]
+    at_target = np.interp(COLOURFULNESS_TARGET, ratios, [point["psnr"] for point in by_ratio]) if inside else None
+    return {
+        "target": COLOURFULNESS_TARGET,
+        "psnr": None if at_target is None else float(at_target),
+        "curve": curve,
     }
 
 
@@ -190,6 +224,9 @@ def record_in_log(log: Path, metrics: dict[str, object]) -> None:
         **{f"psnr_{n}_hints": round(results[str(n)]["psnr"], 2) for n in (0, 10, 100)},
         "colourfulness_ratio": round(results["0"]["colourfulness_ratio"], 3),
     }
+    matched = metrics.get("automatic_at_colourfulness")
+    if isinstance(matched, dict) and matched.get("psnr") is not None:
+        entry["val"]["psnr_0_at_colourfulness_0.70"] = round(matched["psnr"], 2)
     lines[-1] = json.dumps(entry)
     tmp = log.with_suffix(".tmp")
     tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")

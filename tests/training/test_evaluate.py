@@ -28,6 +28,9 @@ def test_hints_from_the_ground_truth_raise_psnr_and_the_run_is_logged(shared_dat
     by_source = metrics["automatic_by_source"]
     assert isinstance(by_source, dict) and sum(row["photos"] for row in by_source.values()) == 2
     assert all(row["gain"] == pytest.approx(0.0, abs=0.01) for row in by_source.values())
+    # No chroma to scale: the colourfulness target is out of reach, and no PSNR is read off there.
+    matched = metrics["automatic_at_colourfulness"]
+    assert isinstance(matched, dict) and matched["psnr"] is None
 
     log = tmp_path / "log.jsonl"
     log.write_text('{"steps": [0, 5]}\n{"steps": [5, 9]}\n', encoding="utf-8")
@@ -37,3 +40,20 @@ def test_hints_from_the_ground_truth_raise_psnr_and_the_run_is_logged(shared_dat
     assert "val" not in first
     assert last["steps"] == [5, 9] and last["val"]["psnr_0_hints"] == round(results["0"]["psnr"], 2)
     assert last["val"]["inference_size"] == 160
+
+
+def test_psnr_is_read_off_at_the_colourfulness_target(shared_data: Path, tmp_path: Path) -> None:
+    """A flat colour answer, scaled: colourfulness grows with the scale, and the PSNR at 0.70 lies on the curve."""
+    model = make_tiny_model(tmp_path / "flat.onnx", base_ab=(12.0, 20.0), working_size=256, inference_size=160)
+    metrics = evaluate.evaluate_val(ColorizerSession(model, provider="cpu"), shared_data / "val", limit=3, seed=0)
+    matched = metrics["automatic_at_colourfulness"]
+    assert isinstance(matched, dict)
+    curve = matched["curve"]
+    ratios = [point["colourfulness_ratio"] for point in curve]
+    assert ratios == sorted(ratios)  # more chroma, more colourful
+    unscaled = next(point for point in curve if point["scale"] == 1.0)
+    assert unscaled["psnr"] == pytest.approx(metrics["results"]["0"]["psnr"], abs=1e-6)
+    assert matched["psnr"] is not None  # this flat colour reaches 0.70 between scales 1.2 and 1.3
+    low = max((p for p in curve if p["colourfulness_ratio"] <= 0.70), key=lambda p: p["colourfulness_ratio"])
+    high = min((p for p in curve if p["colourfulness_ratio"] >= 0.70), key=lambda p: p["colourfulness_ratio"])
+    assert min(low["psnr"], high["psnr"]) - 1e-9 <= matched["psnr"] <= max(low["psnr"], high["psnr"]) + 1e-9
