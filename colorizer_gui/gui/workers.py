@@ -258,12 +258,12 @@ class PreviewWorker(QObject):
         if size in cache:
             return cache[size][1], None
         session = source.session
-        net_size = pipeline.inference_size(session, pipeline.ColorizeOptions(working_size=size))
+        options = pipeline.ColorizeOptions(working_size=size)
+        net_size = pipeline.inference_size(session, options)
         earlier = next((c for n, c in cache.values() if n == net_size), None)
         inference_s: float | None = None
         if earlier is None and size is not None and pipeline.inference_size(session) == net_size:
             earlier, inference_s = self._automatic_at(source, cache, None)
-        options = pipeline.ColorizeOptions(working_size=size)
         automatic = pipeline.predict_chroma(session, source.pixels, options=options, automatic=earlier)
         if earlier is None:
             inference_s = float(session.last_inference_s)
