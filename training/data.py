@@ -33,6 +33,17 @@ def list_training_files(data_root: Path, shards: list[str] | None = None) -> lis
     return files
 
 
+def split_held_out(files: list[Path], per_mille: int) -> tuple[list[Path], list[Path]]:
+    """(training, held out): about ``per_mille`` in 1,000 photos kept out of training for choosing checkpoints.
+
+    The pick hashes each file name, so a photo stays on its side when shards are added or removed.
+    """
+    if per_mille <= 0:
+        return files, []
+    held = {f for f in files if int(hashlib.sha1(f.name.encode()).hexdigest()[:8], 16) % 1000 < per_mille}
+    return [f for f in files if f not in held], [f for f in files if f in held]
+
+
 def load_images(files: list[Path], cache_dir: Path | None, *, limit: int | None = None) -> np.ndarray:
     """Decode (or load from cache) ``[N, 256, 256, 3]`` uint8 RGB."""
     files = files[:limit] if limit else files

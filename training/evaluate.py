@@ -92,8 +92,20 @@ def _table(rows: dict[str, list[list[float]]], gt_c: float) -> dict[str, dict[st
 
 
 def evaluate_val(session: ColorizerSession, val_dir: Path, *, limit: int | None, seed: int) -> dict[str, object]:
-    """The engine as shipped (hint propagation on) on every photo; the bare model's hint response on every 4th."""
-    files = sorted(val_dir.glob("*.jpg"))[:limit] if limit else sorted(val_dir.glob("*.jpg"))
+    """The engine as shipped (hint propagation on) on every val photo; the bare model on every 4th."""
+    files = sorted(val_dir.glob("*.jpg"))
+    return evaluate_photos(session, files[:limit] if limit else files, seed=seed)
+
+
+def held_out_photos(data_root: Path, per_mille: int) -> list[Path]:
+    """The training photos a run with ``holdout_per_mille`` never trained on (``data.split_held_out``)."""
+    from .data import list_training_files, split_held_out  # data imports torch: only when asked
+
+    return split_held_out(list_training_files(data_root), per_mille)[1]
+
+
+def evaluate_photos(session: ColorizerSession, files: list[Path], *, seed: int) -> dict[str, object]:
+    """The val measurements on any photos (val, or training photos held out of a run)."""
     engine = ColorizeOptions(working_size=EVAL_SIDE)
     bare = ColorizeOptions(working_size=EVAL_SIDE, propagate_hints=False)
     rows: dict[str, list[list[float]]] = {"gray": [], **{str(n): [] for n in HINT_COUNTS}}
@@ -242,9 +254,25 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, default=None)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--log", type=Path, default=None, help="training log whose last run gets the val summary")
+    ap.add_argument(
+        "--holdout",
+        type=int,
+        default=None,
+        metavar="P",
+        help="measure on the training photos held out per 1,000 (a run's holdout_per_mille) instead of val; "
+        "writes only --out (default: beside the model, .holdout.json)",
+    )
     args = ap.parse_args(argv)
     session = ColorizerSession(args.model, provider="cpu")
     start = time.time()
+    if args.holdout is not None:
+        files = held_out_photos(args.data, args.holdout)
+        metrics = evaluate_photos(session, files[: args.limit] if args.limit else files, seed=args.seed)
+        metrics.update(model_version=session.info.version, holdout_per_mille=args.holdout)
+        out = args.out or args.model.with_suffix(".holdout.json")
+        out.write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
+        print(json.dumps(metrics["results"], indent=1))
+        return 0
     metrics = evaluate_val(session, args.data / "val", limit=args.limit, seed=args.seed)
     metrics["model_version"] = session.info.version
     metrics["seconds"] = round(time.time() - start, 1)

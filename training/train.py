@@ -59,6 +59,9 @@ class TrainConfig:
     ema: float = 0.0
     #: Smallest random crop, as a fraction of the 256 px side (see ``data._crop_box``).
     crop_min: float = 0.5
+    #: Training photos held out per 1,000 (``data.split_held_out``), for choosing checkpoints and settings
+    #: without val: ``python -m training.evaluate --holdout P``. Only a run started with it has never seen them.
+    holdout_per_mille: int = 0
 
 
 def lr_factor(cfg: TrainConfig, step: int) -> float:
@@ -93,7 +96,7 @@ class Trainer:
             torch.backends.cudnn.benchmark = True
         self.rng = np.random.default_rng(cfg.seed)
         torch.manual_seed(cfg.seed)
-        files = data_mod.list_training_files(data_root, cfg.shards)
+        files, _ = data_mod.split_held_out(data_mod.list_training_files(data_root, cfg.shards), cfg.holdout_per_mille)
         self.images = data_mod.load_images(files, cache_dir, limit=cfg.limit)
         hist = data_mod.ab_histogram(self.images, np.random.default_rng(cfg.seed))
         self.weights = rebalance_weights(hist, mix=cfg.rebalance_mix)

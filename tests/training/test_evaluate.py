@@ -57,3 +57,15 @@ def test_psnr_is_read_off_at_the_colourfulness_target(shared_data: Path, tmp_pat
     low = max((p for p in curve if p["colourfulness_ratio"] <= 0.70), key=lambda p: p["colourfulness_ratio"])
     high = min((p for p in curve if p["colourfulness_ratio"] >= 0.70), key=lambda p: p["colourfulness_ratio"])
     assert min(low["psnr"], high["psnr"]) - 1e-9 <= matched["psnr"] <= max(low["psnr"], high["psnr"]) + 1e-9
+
+
+def test_holdout_evaluation_measures_training_photos_the_run_never_saw(shared_data: Path, tmp_path: Path) -> None:
+    model = make_tiny_model(tmp_path / "zero.onnx", base_ab=(0.0, 0.0), working_size=256, inference_size=160)
+    out = tmp_path / "holdout.json"
+    args = ["--model", str(model), "--data", str(shared_data), "--holdout", "25", "--limit", "2", "--out", str(out)]
+    assert evaluate.main(args) == 0
+    metrics = json.loads(out.read_text(encoding="utf-8"))
+    assert metrics["images"] == 2 and metrics["holdout_per_mille"] == 25
+    held = evaluate.held_out_photos(shared_data, 25)
+    assert {f.name.split("_")[0] for f in held[:2]} == set(metrics["automatic_by_source"])
+    assert not (tmp_path / "historic_contact_sheet.jpg").exists()  # val's sheet and log are left alone

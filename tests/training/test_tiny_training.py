@@ -154,3 +154,14 @@ def test_crop_min_one_samples_whole_photos(shared_data: Path) -> None:
             float((sample - w.flip(-1)).abs().mean()) for w in wholes
         ]
         assert min(errors) < 1e-4
+
+
+def test_held_out_photos_stay_out_when_shards_come_and_go(shared_data: Path) -> None:
+    files = data.list_training_files(shared_data)
+    train, held = data.split_held_out(files, 25)
+    assert not set(train) & set(held) and len(train) + len(held) == len(files)
+    assert 0.015 < len(held) / len(files) < 0.035  # about 25 in 1,000
+    # One shard fewer (or one more): every photo keeps its side.
+    fewer = [f for f in files if f.parent.name != "shard01"]
+    assert data.split_held_out(fewer, 25)[1] == [f for f in held if f.parent.name != "shard01"]
+    assert data.split_held_out(files, 0) == (files, [])
