@@ -74,12 +74,14 @@ def srgb_to_linear(srgb: FloatArray) -> FloatArray:
     return np.where(srgb <= np.float32(0.04045), low, high).astype(np.float32)
 
 
+def _srgb_curve(linear: npt.NDArray[np.floating]) -> npt.NDArray[np.floating]:
+    """The sRGB transfer curve in the input's own precision (float32 images, float64 tables)."""
+    return np.where(linear <= 0.0031308, linear * 12.92, 1.055 * linear ** (1.0 / 2.4) - 0.055)
+
+
 def linear_to_srgb(linear: FloatArray) -> FloatArray:
     """Apply the sRGB transfer curve (values are clipped to 0..1 first)."""
-    linear = np.clip(linear, 0.0, 1.0).astype(np.float32, copy=False)
-    low = linear * np.float32(12.92)
-    high = np.float32(1.055) * linear ** np.float32(1.0 / 2.4) - np.float32(0.055)
-    return np.where(linear <= np.float32(0.0031308), low, high).astype(np.float32)
+    return _srgb_curve(np.clip(linear, 0.0, 1.0).astype(np.float32, copy=False)).astype(np.float32)
 
 
 def _f(t: FloatArray) -> FloatArray:
@@ -106,13 +108,18 @@ def srgb_to_lab(rgb: FloatArray) -> FloatArray:
     return lab
 
 
+def _lab_to_relative_xyz(
+    lightness: FloatArray, a: FloatArray, b: FloatArray
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """X/Xn, Y/Yn, Z/Zn of Lab planes: the inverse of Lab's companding, shared by both sRGB paths."""
+    fy = (lightness + np.float32(16.0)) / np.float32(116.0)
+    return _f_inv(fy + a / np.float32(500.0)), _f_inv(fy), _f_inv(fy - b / np.float32(200.0))
+
+
 def lab_to_srgb(lab: FloatArray) -> FloatArray:
     """Lab (..., 3) -> sRGB in 0..1 (..., 3); out-of-gamut colours are clipped."""
     lab = lab.astype(np.float32, copy=False)
-    fy = (lab[..., 0] + np.float32(16.0)) / np.float32(116.0)
-    fx = fy + lab[..., 1] / np.float32(500.0)
-    fz = fy - lab[..., 2] / np.float32(200.0)
-    xyz = _f_inv(np.stack([fx, fy, fz], axis=-1))
+    xyz = np.stack(_lab_to_relative_xyz(lab[..., 0], lab[..., 1], lab[..., 2]), axis=-1)
     linear = (xyz * D65_WHITE.astype(np.float32)) @ XYZ_TO_RGB.T.astype(np.float32)
     return linear_to_srgb(linear)
 
@@ -127,8 +134,7 @@ def _srgb_table(bit_depth: int) -> npt.NDArray[np.generic]:
     table = _tables.get(bit_depth)
     if table is None:
         steps = _TABLE_STEPS[bit_depth]
-        linear = np.arange(steps + 1, dtype=np.float64) / steps
-        srgb = np.where(linear <= 0.0031308, linear * 12.92, 1.055 * linear ** (1.0 / 2.4) - 0.055)
+        srgb = _srgb_curve(np.arange(steps + 1, dtype=np.float64) / steps)
         top = 255.0 if bit_depth == 8 else 65535.0
         table = _tables[bit_depth] = (srgb * top + 0.5).astype(np.uint8 if bit_depth == 8 else np.uint16)
     return table
@@ -144,10 +150,9 @@ def lab_to_srgb_int(lightness: FloatArray, a: FloatArray, b: FloatArray, bit_dep
     if bit_depth not in _TABLE_STEPS:
         raise ValueError(f"bit depth must be 8 or 16, not {bit_depth}")
     steps, table = np.float32(_TABLE_STEPS[bit_depth]), _srgb_table(bit_depth)
-    fy = (lightness.astype(np.float32, copy=False) + np.float32(16.0)) * np.float32(1.0 / 116.0)
-    fxyz = (_f_inv(fy + a * np.float32(1.0 / 500.0)), _f_inv(fy), _f_inv(fy - b * np.float32(1.0 / 200.0)))
+    fxyz = _lab_to_relative_xyz(lightness.astype(np.float32, copy=False), a, b)
     to_linear = (XYZ_TO_RGB * D65_WHITE[None, :]).astype(np.float32)
-    out = np.empty((*fy.shape, 3), dtype=table.dtype)
+    out = np.empty((*fxyz[1].shape, 3), dtype=table.dtype)
     for channel in range(3):
         linear = fxyz[0] * to_linear[channel, 0]
         linear += fxyz[1] * to_linear[channel, 1]
