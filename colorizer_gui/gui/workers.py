@@ -114,13 +114,9 @@ class PreviewWorker(QObject):
         # The sharp pass runs on its own thread so it never delays the next live preview.
         self._sharp_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="preview-sharp")
         self._source: PreviewSource | None = None
-        # The automatic prediction per working size of the last photo, with the inference size it was
-        # made at (worker thread only): with hint spreading the model's input ignores the hints, so a
-        # hint edit reuses it instead of rerunning.
-        self._automatic: tuple[PreviewSource | None, dict[int | None, tuple[int, pipeline.ChromaPrediction]]] = (
-            None,
-            {},
-        )
+        # The automatic prediction per working size of the last photo (worker thread only): with hint
+        # spreading the model's input ignores the hints, so a hint edit reuses it instead of rerunning.
+        self._automatic: tuple[PreviewSource | None, dict[int | None, pipeline.ChromaPrediction]] = (None, {})
         self._latest = 0
         self._future: Future[None] | None = None
         self._pending: Hints | None = None
@@ -246,7 +242,7 @@ class PreviewWorker(QObject):
     def _automatic_at(
         self,
         source: PreviewSource,
-        cache: dict[int | None, tuple[int, pipeline.ChromaPrediction]],
+        cache: dict[int | None, pipeline.ChromaPrediction],
         size: int | None,
     ) -> tuple[pipeline.ChromaPrediction, float | None]:
         """Worker thread: the automatic prediction at ``size``, running the network once per inference size.
@@ -256,18 +252,21 @@ class PreviewWorker(QObject):
         export computes.
         """
         if size in cache:
-            return cache[size][1], None
+            return cache[size], None
         session = source.session
         options = pipeline.ColorizeOptions(working_size=size)
-        net_size = pipeline.inference_size(session, options)
-        earlier = next((c for n, c in cache.values() if n == net_size), None)
+
+        def net_size(working: int | None) -> int:
+            return pipeline.inference_size(session, pipeline.ColorizeOptions(working_size=working))
+
+        earlier = next((c for s, c in cache.items() if net_size(s) == net_size(size)), None)
         inference_s: float | None = None
-        if earlier is None and size is not None and pipeline.inference_size(session) == net_size:
+        if earlier is None and size is not None and net_size(None) == net_size(size):
             earlier, inference_s = self._automatic_at(source, cache, None)
         automatic = pipeline.predict_chroma(session, source.pixels, options=options, automatic=earlier)
         if earlier is None:
             inference_s = float(session.last_inference_s)
-        cache[size] = (net_size, automatic)
+        cache[size] = automatic
         return automatic, inference_s
 
     def _sharpen(self, request_id: int, display: npt.NDArray[Any], chroma: pipeline.ChromaPrediction) -> None:
