@@ -70,8 +70,7 @@ def export(g: Generator, out: Path, *, version: str, working_size: int, inferenc
             "description"
         ]: "U-Net over EfficientNet-Lite0, Lab, L + ab hints + mask -> ab (pix2pix GAN)",
     }
-    del model.metadata_props[:]
-    set_metadata(model, meta)
+    set_metadata(model, meta, keep_others=False)
     onnx.checker.check_model(model)
     onnx.save(model, str(out))
     tmp.unlink()
