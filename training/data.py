@@ -6,6 +6,7 @@ is cached as one ``.npy`` in a git-ignored folder and memory-mapped next time.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import os
 from concurrent.futures import ThreadPoolExecutor
@@ -44,6 +45,32 @@ def split_held_out(files: list[Path], per_mille: int) -> tuple[list[Path], list[
     return [f for f in files if f not in held], [f for f in files if f in held]
 
 
+def sampling_weights(files: list[Path], data_root: Path, emphasis: dict[str, float] | None) -> np.ndarray | None:
+    """Probability of drawing each photo: 1 each, times ``emphasis[key]`` where its source path holds ``key``.
+
+    The keys match the manifest's ``source_path`` (an ImageNet class id, a Caltech folder) or the file
+    name (a source prefix such as ``camvid``), so a run can show more of what val says it lacks.
+    """
+    if not emphasis:
+        return None
+    manifest = data_root / "manifest.csv"
+    sources: dict[str, str] = {}
+    if manifest.exists():
+        with manifest.open(encoding="utf-8", newline="") as fh:
+            sources = {Path(row["file"]).name: row["source_path"] for row in csv.DictReader(fh)}
+    weights = np.ones(len(files), dtype=np.float64)
+    for i, f in enumerate(files):
+        for key, factor in emphasis.items():
+            if key in f.name or key in sources.get(f.name, ""):
+                weights[i] *= factor
+    return weights / weights.sum()
+
+
+def _draw(rng: np.random.Generator, count: int, batch: int, p: np.ndarray | None) -> np.ndarray:
+    """Photo indices of a batch: uniform (the historical draw, so old runs resume exactly) or weighted."""
+    return rng.integers(0, count, size=batch) if p is None else rng.choice(count, size=batch, p=p)
+
+
 def load_images(files: list[Path], cache_dir: Path | None, *, limit: int | None = None) -> np.ndarray:
     """Decode (or load from cache) ``[N, 256, 256, 3]`` uint8 RGB."""
     files = files[:limit] if limit else files
@@ -73,11 +100,20 @@ def load_images(files: list[Path], cache_dir: Path | None, *, limit: int | None 
 
 
 def sample_batch(
-    images: np.ndarray, batch: int, size: int, rng: np.random.Generator, *, crop_min: float = 0.5
+    images: np.ndarray,
+    batch: int,
+    size: int,
+    rng: np.random.Generator,
+    *,
+    crop_min: float = 0.5,
+    p: np.ndarray | None = None,
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """Random-resized-crop + flip -> (L in contract units ``[N,1,s,s]``, ab in contract units ``[N,2,s,s]``)."""
+    """Random-resized-crop + flip -> (L in contract units ``[N,1,s,s]``, ab in contract units ``[N,2,s,s]``).
+
+    ``p`` (``sampling_weights``) draws some photos more often than others.
+    """
     out = np.empty((batch, size, size, 3), dtype=np.uint8)
-    for i, idx in enumerate(rng.integers(0, len(images), size=batch)):
+    for i, idx in enumerate(_draw(rng, len(images), batch, p)):
         crop, y, x = _crop_box(rng, crop_min)
         patch = np.ascontiguousarray(images[idx, y : y + crop, x : x + crop])
         patch = cv2.resize(patch, (size, size), interpolation=cv2.INTER_AREA)
@@ -114,10 +150,16 @@ class DeviceSampler:
         self.device = device
 
     def __call__(
-        self, batch: int, size: int, rng: np.random.Generator, *, crop_min: float = 0.5
+        self,
+        batch: int,
+        size: int,
+        rng: np.random.Generator,
+        *,
+        crop_min: float = 0.5,
+        p: np.ndarray | None = None,
     ) -> tuple[torch.Tensor, torch.Tensor]:
         out = torch.empty((batch, 3, size, size), dtype=torch.float32, device=self.device)
-        for i, idx in enumerate(rng.integers(0, len(self.images), size=batch)):
+        for i, idx in enumerate(_draw(rng, len(self.images), batch, p)):
             crop, y, x = _crop_box(rng, crop_min)
             patch = self.images[idx, y : y + crop, x : x + crop].permute(2, 0, 1)[None].float()
             patch = F.interpolate(patch, size=(size, size), mode="bilinear", antialias=True, align_corners=False)

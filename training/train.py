@@ -62,6 +62,10 @@ class TrainConfig:
     #: Training photos held out per 1,000 (``data.split_held_out``), for choosing checkpoints and settings
     #: without val: ``python -m training.evaluate --holdout P``. Only a run started with it has never seen them.
     holdout_per_mille: int = 0
+    #: Share of samples trained without hints (automatic mode); the rest get simulated hints.
+    hints_none: float = 0.3
+    #: Sampling weight per photo group (``data.sampling_weights``), e.g. ``{"camvid": 2.0}``; None = uniform.
+    emphasis: dict[str, float] | None = None
 
 
 def lr_factor(cfg: TrainConfig, step: int) -> float:
@@ -98,6 +102,7 @@ class Trainer:
         torch.manual_seed(cfg.seed)
         files, _ = data_mod.split_held_out(data_mod.list_training_files(data_root, cfg.shards), cfg.holdout_per_mille)
         self.images = data_mod.load_images(files, cache_dir, limit=cfg.limit)
+        self.draw_p = data_mod.sampling_weights(files[: len(self.images)], data_root, cfg.emphasis)
         hist = data_mod.ab_histogram(self.images, np.random.default_rng(cfg.seed))
         self.weights = rebalance_weights(hist, mix=cfg.rebalance_mix)
         use_device_sampler = self.device.type == "cuda" if device_sampler is None else device_sampler
@@ -151,10 +156,12 @@ class Trainer:
             for group in opt.param_groups:
                 group["lr"] = base * factor
         if self.sampler is not None:
-            lightness, ab = self.sampler(cfg.batch, cfg.size, self.rng, crop_min=cfg.crop_min)
+            lightness, ab = self.sampler(cfg.batch, cfg.size, self.rng, crop_min=cfg.crop_min, p=self.draw_p)
         else:
-            lightness, ab = data_mod.sample_batch(self.images, cfg.batch, cfg.size, self.rng, crop_min=cfg.crop_min)
-        hints = simulate_hints(ab, self.rng)
+            lightness, ab = data_mod.sample_batch(
+                self.images, cfg.batch, cfg.size, self.rng, crop_min=cfg.crop_min, p=self.draw_p
+            )
+        hints = simulate_hints(ab, self.rng, p_none=cfg.hints_none)
         lightness, ab, hints = lightness.to(self.device), ab.to(self.device), hints.to(self.device)
         x = torch.cat([lightness, hints[:, :2] * hints[:, 2:3], hints[:, 2:3]], dim=1)
         with self._autocast():

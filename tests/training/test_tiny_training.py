@@ -165,3 +165,33 @@ def test_held_out_photos_stay_out_when_shards_come_and_go(shared_data: Path) -> 
     fewer = [f for f in files if f.parent.name != "shard01"]
     assert data.split_held_out(fewer, 25)[1] == [f for f in held if f.parent.name != "shard01"]
     assert data.split_held_out(files, 0) == (files, [])
+
+
+def test_emphasis_draws_the_named_photos_more_often(shared_data: Path) -> None:
+    """A source named in ``emphasis`` (file-name prefix or manifest source path) is drawn ``factor`` times as often."""
+    files = data.list_training_files(shared_data)[::20]  # every source
+    assert data.sampling_weights(files, shared_data, None) is None
+    p = data.sampling_weights(files, shared_data, {"camvid": 3.0})
+    assert p is not None and p.sum() == pytest.approx(1.0)
+    street = np.array([f.name.startswith("camvid") for f in files])
+    assert 0 < street.sum() < len(files)
+    assert p[street] == pytest.approx(3 * p[~street][0]) and np.ptp(p[~street]) == 0
+    # Manifest paths name classes: Imagenette's church photos (n03028079) have no class in their file name.
+    churches = data.sampling_weights(files, shared_data, {"n03028079": 2.0})
+    assert churches is not None and np.unique(churches).size == 2
+    draws = data._draw(np.random.default_rng(0), len(files), 20_000, p)
+    assert np.isin(draws, np.flatnonzero(street)).mean() == pytest.approx(p[street].sum(), abs=0.02)
+
+
+def test_uniform_draw_is_unchanged_so_old_runs_resume_exactly() -> None:
+    assert np.array_equal(
+        data._draw(np.random.default_rng(7), 50, 16, None), np.random.default_rng(7).integers(0, 50, size=16)
+    )
+
+
+def test_hints_none_sets_the_share_of_automatic_samples() -> None:
+    ab = torch.zeros(400, 2, 16, 16)
+    for share in (0.3, 0.7):
+        hints = simulate_hints(ab, np.random.default_rng(1), p_none=share)
+        without = float((hints[:, 2].flatten(1).amax(dim=1) == 0).float().mean())
+        assert without == pytest.approx(share, abs=0.06)
