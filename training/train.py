@@ -311,6 +311,12 @@ def main(argv: list[str] | None = None) -> int:
         trainer.load_compact_state(state)
     if state:
         print(f"resumed from {source} at step {trainer.step_count}")
+        factor = lr_factor(cfg, trainer.step_count)
+        if factor < 1.0:  # a branch that sets lr_g but not the decay inherits a schedule that has already ended
+            print(
+                f"learning rates start at x{factor:.3g} of lr_g/lr_d "
+                f"(lr_decay_start {cfg.lr_decay_start}, lr_decay_end {cfg.lr_decay_end})"
+            )
     start_step, start = trainer.step_count, time.time()
     stop = {"now": False}
     signal.signal(signal.SIGTERM, lambda *_: stop.update(now=True))
