@@ -75,6 +75,21 @@ def _quality(text: str) -> int:
     return value
 
 
+def _strength(text: str) -> float:
+    """Colour strength as a factor (0.8) or a percentage (80%)."""
+    from colorizer_gui.core.pipeline import STRENGTH_RANGE
+
+    percent = text.strip().endswith("%")
+    try:
+        value = float(text.strip().rstrip("%")) / (100.0 if percent else 1.0)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number such as 0.8 or 80%, got {text!r}") from None
+    low, high = STRENGTH_RANGE
+    if not low <= value <= high:
+        raise argparse.ArgumentTypeError(f"must be {low:g}..{high:g} ({low:.0%}..{high:.0%}), got {text}")
+    return value
+
+
 def _pixels(text: str) -> int:
     """A pixel count, with an optional M (millions) suffix: 300M, 50000000."""
     text = text.strip()
@@ -100,6 +115,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--bit-depth", type=int, choices=[8, 16], help="PNG/TIFF bit depth (default: the input's)")
     p.add_argument("--compression", choices=["zlib", "lzw", "none"], default="zlib", help="TIFF compression")
     p.add_argument("--hints", type=Path, metavar="FILE", help="hints JSON for a single input image")
+    p.add_argument(
+        "--strength",
+        type=_strength,
+        default=1.0,
+        metavar="S",
+        help="colour strength of the automatic guess, 0..2 or 0%%..200%%; hints keep their colour (default 1)",
+    )
     p.add_argument("--jobs", type=_positive_int, default=2, help="reader/writer threads (default 2)")
     p.add_argument("--dry-run", action="store_true", help="show what would be done, write nothing")
     p.add_argument("--overwrite", action="store_true", help="redo outputs that already exist")
@@ -342,6 +364,7 @@ def _run(args: argparse.Namespace) -> int:
         dry_run=args.dry_run,
         hints_file=args.hints,
         max_pixels=args.max_pixels,
+        strength=args.strength,
     )
     if not plan_batch(args.inputs, options):
         raise UsageError("no images found in " + ", ".join(str(p) for p in args.inputs))

@@ -110,6 +110,8 @@ class BatchOptions:
     max_pixels: int = DEFAULT_MAX_PIXELS
     allow_output_in_input: bool = False
     report_name: str = "colorizer-report.csv"
+    #: Scale of the automatic colour (``pipeline.ColorizeOptions.strength``): 1 is the model's own.
+    strength: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -367,6 +369,12 @@ def run_batch(
         )
     if options.jobs < 1:
         raise UsageError(f"jobs must be at least 1, not {options.jobs}")
+    from colorizer_gui.core.pipeline import STRENGTH_RANGE
+
+    if not STRENGTH_RANGE[0] <= options.strength <= STRENGTH_RANGE[1]:
+        raise UsageError(
+            f"colour strength must be between {STRENGTH_RANGE[0]:g} and {STRENGTH_RANGE[1]:g}, not {options.strength}"
+        )
     cancel = cancel or CancelToken()
     tally = _Tally(len(items), progress)
     tally.report()
@@ -417,6 +425,7 @@ class _Runner:
         self.cancel = cancel
         self.tally = tally
         self.depth = options.jobs + 1
+        self.colorize = pipeline.ColorizeOptions(strength=options.strength)
 
     def _read(self, index: int, item: BatchItem) -> _Loaded:
         started = time.perf_counter()
@@ -483,7 +492,9 @@ class _Runner:
                     try:
                         loaded = future.result()
                         self.tally.current = item.source
-                        chroma = self._pipeline.predict_chroma(self.session, loaded.image.pixels, hints=loaded.hints)
+                        chroma = self._pipeline.predict_chroma(
+                            self.session, loaded.image.pixels, hints=loaded.hints, options=self.colorize
+                        )
                     except Exception as exc:  # unreadable file, bad sidecar, model failure: this file only
                         self._fail(index, item, exc, started)
                         continue

@@ -16,7 +16,7 @@ computed from the small coefficient maps alone, so strips have no seams.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from colorizer_gui.core.session import ColorizerSession
 
 __all__ = [
+    "STRENGTH_RANGE",
     "STRIP_PIXELS",
     "ChromaPrediction",
     "ColorizeOptions",
@@ -50,6 +51,8 @@ STRIP_PIXELS = 1 << 20
 _GUIDE_EPS = 5e-4
 #: Guided-filter window radius per working-size pixel of the long side (384 -> radius 6).
 _GUIDE_RADIUS_PER_PIXEL = 1.0 / 64.0
+#: Range of ``ColorizeOptions.strength``: 0 leaves the photo gray where it is not hinted, 2 doubles the colour.
+STRENGTH_RANGE = (0.0, 2.0)
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,9 @@ class ColorizeOptions:
     propagate_hints: bool = True
     #: Long side of the copy the network sees, overriding the model's own (never above the working size).
     inference_size: int | None = None
+    #: Scale of the automatic colour (``STRENGTH_RANGE``; 1 is the model's own). Hints keep their exact
+    #: colour: they are spread over the scaled prediction. Lower it where the machine's guess is garish.
+    strength: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -89,13 +95,15 @@ class ChromaPrediction:
     ``ab`` is float32 (2, h, w) Lab chroma at the working content size (padding
     cropped), ``image_size`` the full image's (width, height), and ``lightness``
     the float32 (h, w) working-size L the model saw. ``network`` is the raw
-    answer it was made from, when the network saw no hints.
+    answer it was made from, when the network saw no hints; ``strength`` the
+    scale its automatic chroma was given (``ColorizeOptions.strength``).
     """
 
     ab: FloatArray
     image_size: tuple[int, int]
     lightness: FloatArray
     network: NetworkAnswer | None = None
+    strength: float = 1.0
 
 
 # --------------------------------------------------------------------------- lightness
@@ -218,9 +226,11 @@ def predict_chroma(
     ModelError
         When the model fails to run.
     ValueError
-        When ``automatic`` was made for another image, or at another inference size.
+        When ``automatic`` was made for another image, or at another inference size,
+        or ``options.strength`` is outside ``STRENGTH_RANGE``.
     """
     pixels = _check_pixels(pixels)
+    strength = _check_strength(options.strength)
     height, width = pixels.shape[:2]
     working_size = options.working_size or session.info.working_size
     net_size = inference_size(session, options)
@@ -233,6 +243,8 @@ def predict_chroma(
     reused = None
     if automatic is not None and options.propagate_hints:
         reused = _reusable(automatic, (width, height), geometry.content, net.content)
+    if isinstance(reused, ChromaPrediction) and reused.strength != strength:
+        reused = _restrengthen(reused, strength)
     if isinstance(reused, ChromaPrediction):
         small_l, ab, network = reused.lightness, reused.ab, reused.network
     else:
@@ -252,11 +264,41 @@ def predict_chroma(
         ab = answer.ab
         if answer.lightness.shape != small_l.shape:
             ab = _carry_chroma(answer.ab, answer.lightness, small_l)
+        ab = ab if strength == 1 else _scaled(ab, strength)
     if options.propagate_hints and hints is not None and hints_given:
         hint_ab, mask = rasterize_hints(hints, geometry.content, geometry.content)
         count = len(hints.points) + len(hints.strokes)
         ab = propagate_hints(ab, small_l, hint_ab, mask, hint_count=count)
-    return ChromaPrediction(ab=ab, image_size=(width, height), lightness=small_l, network=network)
+    return ChromaPrediction(ab=ab, image_size=(width, height), lightness=small_l, network=network, strength=strength)
+
+
+def _restrengthen(automatic: ChromaPrediction, strength: float) -> ChromaPrediction:
+    """An automatic prediction made at another strength, at this one: from its network answer where it
+    holds one (exactly as a fresh prediction), else its chroma rescaled (which cannot undo clipping)."""
+    if automatic.network is not None:
+        answer = automatic.network
+        ab = answer.ab
+        if answer.lightness.shape != automatic.lightness.shape:
+            ab = _carry_chroma(answer.ab, answer.lightness, automatic.lightness)
+        ab = ab if strength == 1 else _scaled(ab, strength)
+    elif automatic.strength == 0:
+        raise ValueError("the automatic prediction was made at strength 0 and holds no network answer")
+    else:
+        ab = _scaled(automatic.ab, strength / automatic.strength)
+    return replace(automatic, ab=ab, strength=strength)
+
+
+def _check_strength(strength: float) -> float:
+    low, high = STRENGTH_RANGE
+    if not low <= strength <= high:  # also refuses NaN
+        raise ValueError(f"colour strength must be between {low:g} and {high:g}, not {strength}")
+    return float(strength)
+
+
+def _scaled(ab: FloatArray, factor: float) -> FloatArray:
+    """Chroma times ``factor``, kept inside the contract's ab range."""
+    limit = np.float32(contract.AB_SCALE)
+    return np.clip(ab * np.float32(factor), -limit, limit)
 
 
 def _run_model(

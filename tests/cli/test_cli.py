@@ -131,6 +131,29 @@ def test_hints_file_for_single_input(
     assert code == 2 and "exactly one input" in err
 
 
+def test_strength_scales_the_colour_of_every_output(
+    tmp_path: Path, photos: Path, tiny_model: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--strength 50%`` halves the automatic chroma and ``0`` leaves each photo's gray, at full size."""
+    chroma = {}
+    for strength in ("1", "50%", "0"):
+        out = tmp_path / f"out-{strength.rstrip('%')}"
+        code, _, err = run([str(photos), "-o", str(out), "--model", str(tiny_model), "--strength", strength], capsys)
+        assert code == 0, err
+        chroma[strength] = np.concatenate(
+            [_lab_chroma(read_image(out / p.relative_to(photos)).pixels) for p in sorted(photos.rglob("*.jpg"))]
+        )
+    assert chroma["1"].mean() > 10
+    assert chroma["50%"].mean() == pytest.approx(chroma["1"].mean() / 2, rel=0.1)
+    assert chroma["0"].max() < 1.0
+
+
+def _lab_chroma(rgb: np.ndarray) -> np.ndarray:
+    """Lab chroma (hypot of a and b) of every pixel of an 8-bit RGB image."""
+    lab = cv2.cvtColor(rgb.astype(np.float32) / 255.0, cv2.COLOR_RGB2LAB)
+    return np.hypot(lab[..., 1], lab[..., 2]).ravel()
+
+
 @pytest.mark.parametrize(
     ("argv", "words"),
     [
@@ -142,6 +165,8 @@ def test_hints_file_for_single_input(
         (["{photos}", "-o", "{tmp}/o", "--format", "gif"], "invalid choice"),
         (["{photos}", "-o", "{photos}/colour"], "inside the input folder"),
         (["{photos}", "-o", "{tmp}/o", "--jobs", "0"], "at least 1"),
+        (["{photos}", "-o", "{tmp}/o", "--strength", "250%"], "must be 0..2"),
+        (["{photos}", "-o", "{tmp}/o", "--strength", "vivid"], "such as 0.8 or 80%"),
     ],
 )
 def test_usage_errors_exit_2_with_one_line(

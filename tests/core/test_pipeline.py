@@ -290,6 +290,48 @@ def test_the_network_sees_its_inference_size_and_the_chroma_comes_back_at_workin
 # --------------------------------------------------------------------------- sizes and depths
 
 
+def test_strength_scales_the_automatic_colour_and_keeps_hints_exact(tiny_session: ColorizerSession) -> None:
+    """0.5 halves the model's chroma, 0 leaves gray, and a hinted pixel keeps the hint's colour at any strength."""
+    hint_rgb = (60, 120, 190)
+    gray = np.full((200, 300), _gray_at_lightness_of(hint_rgb), dtype=np.uint8)
+    hints = Hints(image_size=(300, 200), points=(HintPoint(x=100, y=80, radius=10, rgb=hint_rgb),))
+    hint_ab = _lab(np.array([[hint_rgb]], dtype=np.uint8))[0, 0, 1:]
+    for strength in (0.0, 0.5, 1.5):
+        options = ColorizeOptions(strength=strength)
+        automatic = _lab(colorize(tiny_session, gray, options=options))
+        np.testing.assert_allclose(automatic[20, 250, 1:], np.array(BASE) * strength, atol=1.0)
+        hinted = _lab(colorize(tiny_session, gray, hints=hints, options=options))
+        np.testing.assert_allclose(hinted[80, 100, 1:], hint_ab, atol=1.5)
+        assert predict_chroma(tiny_session, gray, options=options).strength == strength
+
+
+def test_strength_outside_its_range_is_refused(tiny_session: ColorizerSession) -> None:
+    gray = np.full((40, 60), 120, dtype=np.uint8)
+    for strength in (-0.1, 2.5, float("nan")):
+        with pytest.raises(ValueError, match="colour strength"):
+            predict_chroma(tiny_session, gray, options=ColorizeOptions(strength=strength))
+
+
+def test_an_automatic_prediction_serves_every_strength_without_running_the_model(
+    tiny_session: ColorizerSession, shared_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The GUI keeps one automatic prediction per photo; moving the strength slider must not rerun the network."""
+    gray = _photo_gray(shared_data)
+    height, width = gray.shape
+    hints = Hints(image_size=(width, height), points=(HintPoint(width / 3, height / 2, 20, (200, 60, 40)),))
+    automatic = predict_chroma(tiny_session, gray)
+    fresh = {k: predict_chroma(tiny_session, gray, hints=hints, options=ColorizeOptions(strength=k)) for k in (0, 0.7)}
+    gray_one = predict_chroma(tiny_session, gray, options=ColorizeOptions(strength=0))
+    runs = _record_runs(monkeypatch, tiny_session)
+    for k, expected in fresh.items():
+        got = predict_chroma(tiny_session, gray, hints=hints, options=ColorizeOptions(strength=k), automatic=automatic)
+        np.testing.assert_array_equal(got.ab, expected.ab)
+    # Back up from a gray prediction: its network answer still holds the colour.
+    again = predict_chroma(tiny_session, gray, options=ColorizeOptions(strength=1.0), automatic=gray_one)
+    np.testing.assert_array_equal(again.ab, automatic.ab)
+    assert runs == []
+
+
 @pytest.mark.parametrize("shape", [(20, 700), (700, 20), (300, 1), (1, 300), (1, 1), (33, 47)])
 def test_any_aspect_ratio(tiny_session: ColorizerSession, shape: tuple[int, int]) -> None:
     gray = np.random.default_rng(2).integers(*IN_GAMUT, size=shape).astype(np.uint8)
