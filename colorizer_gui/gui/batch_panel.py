@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QProgressBar,
     QPushButton,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -32,7 +33,7 @@ from colorizer_gui.core.session import ColorizerSession
 
 from .qtcompat import emit
 from .save_options_dialog import FORMAT_LABELS
-from .settings import AppSettings
+from .settings import STRENGTH_PERCENT_RANGE, AppSettings
 from .workers import BatchWorker
 
 __all__ = ["BatchPanel", "format_eta"]
@@ -97,6 +98,14 @@ class BatchPanel(QDockWidget):
         self.existing_box = QComboBox()
         self.existing_box.addItem("Skip existing outputs", False)
         self.existing_box.addItem("Overwrite existing outputs", True)
+        self.strength_box = QSpinBox()
+        self.strength_box.setRange(*STRENGTH_PERCENT_RANGE)
+        self.strength_box.setSingleStep(5)
+        self.strength_box.setSuffix(" %")
+        self.strength_box.setToolTip(
+            "How strongly the automatic colours are applied (100 % is the model's own); "
+            "hints from sidecar files keep their colour"
+        )
         self.provider_box = QComboBox()
         for name in ["auto", *providers]:
             self.provider_box.addItem(name, name)
@@ -126,6 +135,7 @@ class BatchPanel(QDockWidget):
         form = QFormLayout()
         form.addRow("Format", self.format_box)
         form.addRow("Existing", self.existing_box)
+        form.addRow("Colour strength", self.strength_box)
         form.addRow("Provider", self.provider_box)
         run_row = QHBoxLayout()
         run_row.addWidget(self.start_button)
@@ -160,6 +170,7 @@ class BatchPanel(QDockWidget):
             self.output.setText(str(s.batch_output))
         self.format_box.setCurrentIndex(max(0, self.format_box.findData(s.batch_format)))
         self.existing_box.setCurrentIndex(1 if s.batch_overwrite else 0)
+        self.strength_box.setValue(s.batch_strength)
         self.provider_box.setCurrentIndex(max(0, self.provider_box.findData(s.batch_provider)))
 
     def _remember(self) -> None:
@@ -168,6 +179,7 @@ class BatchPanel(QDockWidget):
         s.batch_output = self.output_dir()
         s.batch_format = self.format_box.currentData()
         s.batch_overwrite = bool(self.existing_box.currentData())
+        s.batch_strength = self.strength_box.value()
         s.batch_provider = str(self.provider_box.currentData())
 
     # -- inputs and output -----------------------------------------------------------------------
@@ -239,6 +251,7 @@ class BatchPanel(QDockWidget):
             save=self._settings.save_options,
             output_format=self.format_box.currentData(),
             overwrite=bool(self.existing_box.currentData()),
+            strength=self.strength_box.value() / 100,
         )
         provider, session_for = str(self.provider_box.currentData()), self._session_for
         self._report = None

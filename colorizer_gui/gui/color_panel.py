@@ -1,17 +1,19 @@
-"""The hint colour controls: current colour, suggestions for the clicked spot, brush and point size."""
+"""The colour controls: hint colour, suggestions for the clicked spot, brush and point size, colour strength."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QSize, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QColorDialog,
     QFormLayout,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QPushButton,
+    QSlider,
     QSpinBox,
     QToolButton,
     QVBoxLayout,
@@ -20,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from .hint_document import RGB
 from .qtcompat import emit
+from .settings import STRENGTH_PERCENT_RANGE
 from .suggestions import Suggestion
 
 __all__ = ["ColorPanel"]
@@ -41,8 +44,11 @@ class ColorPanel(QWidget):
     suggestionChosen = Signal(object)  # RGB
     brushWidthChanged = Signal(int)
     pointRadiusChanged = Signal(int)
+    strengthChanged = Signal(int)  # percent
 
-    def __init__(self, color: RGB, brush_width: int, point_radius: int, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, color: RGB, brush_width: int, point_radius: int, strength: int = 100, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self._color: RGB = color
         self.color_button = QPushButton("Colour…")
@@ -63,6 +69,26 @@ class ColorPanel(QWidget):
         self.point_radius.setToolTip("Radius of new point hints, in photo pixels")
         self.point_radius.valueChanged.connect(self.pointRadiusChanged)
 
+        # The spin box owns the value (typed, arrow keys); the slider mirrors it for dragging.
+        tip = "How strongly the automatic colours are applied; hints keep their own colour"
+        self.strength = QSpinBox()
+        self.strength.setRange(*STRENGTH_PERCENT_RANGE)
+        self.strength.setSingleStep(5)
+        self.strength.setSuffix(" %")
+        self.strength.setValue(strength)
+        self.strength.setToolTip(f"{tip} (100 % is the model's own; 0 % leaves the photo gray)")
+        self.strength_slider = QSlider(Qt.Orientation.Horizontal)
+        self.strength_slider.setRange(*STRENGTH_PERCENT_RANGE)
+        self.strength_slider.setPageStep(10)
+        self.strength_slider.setValue(strength)
+        self.strength_slider.setToolTip(tip)
+        self.strength_slider.valueChanged.connect(self.strength.setValue)
+        self.strength.valueChanged.connect(self.strength_slider.setValue)
+        self.strength.valueChanged.connect(self.strengthChanged)
+        strength_row = QHBoxLayout()
+        strength_row.addWidget(self.strength_slider, 1)
+        strength_row.addWidget(self.strength)
+
         self.suggestion_label = QLabel("Click the photo with the point tool or the eyedropper for suggestions.")
         self.suggestion_label.setWordWrap(True)
         self._grid = QGridLayout()
@@ -81,6 +107,7 @@ class ColorPanel(QWidget):
         form.addRow("Colour", self.color_button)
         form.addRow("Brush width", self.brush_width)
         form.addRow("Point radius", self.point_radius)
+        form.addRow("Colour strength", strength_row)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(QLabel("<b>Suggested colours</b>"))

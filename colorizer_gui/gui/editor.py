@@ -136,6 +136,7 @@ class Editor(QObject):
         self._photo_serial = 0  # counts installed photos: a save finishing late knows it is stale
         self._installing = False
         self._preview = PreviewWorker(self)
+        self._preview.set_strength(settings.colour_strength / 100)
         self._io = TaskRunner(self, threads=1, name="io")
         self._saving = 0
         self._preview.ready.connect(self._on_ready)
@@ -185,6 +186,18 @@ class Editor(QObject):
     @property
     def saving(self) -> bool:
         return self._saving > 0
+
+    @property
+    def strength(self) -> float:
+        """Colour strength of previews and saves (``pipeline.ColorizeOptions.strength``)."""
+        return self._preview.strength
+
+    def set_strength(self, percent: int) -> None:
+        """Scale the automatic colour (remembered); the preview follows without rerunning the model."""
+        self.settings.colour_strength = percent
+        self._preview.set_strength(self.settings.colour_strength / 100)
+        if self._image is not None and self._session is not None:
+            self._preview.request(self.document.hints())
 
     # -- opening ---------------------------------------------------------------------------------
     def open(self, path: Path) -> None:
@@ -294,6 +307,7 @@ class Editor(QObject):
             emit(self.saveFailed, self.model_error or "no model is loaded")
             return
         image, session, hints, source = self._image, self._session, self.document.hints(), self._image.path
+        strength = self.strength
         serial = self._photo_serial
         self._saving += 1
         emit(self.savingChanged, True)
@@ -313,7 +327,7 @@ class Editor(QObject):
             emit(self.saveFailed, describe_error(exc))
 
         self._io.submit(
-            lambda _task: save_colorized(session, image, hints, Path(path), options),
+            lambda _task: save_colorized(session, image, hints, Path(path), options, strength=strength),
             on_success=done,
             on_error=failed,
         )

@@ -113,7 +113,9 @@ class MainWindow(QMainWindow):
         column.addWidget(self.canvas, 1)
         self.setCentralWidget(central)
 
-        self.color_panel = ColorPanel(settings.color, settings.brush_width, settings.point_radius)
+        self.color_panel = ColorPanel(
+            settings.color, settings.brush_width, settings.point_radius, strength=settings.colour_strength
+        )
         color_dock = QDockWidget("Hints", self)
         color_dock.setObjectName("HintsDock")
         color_dock.setWidget(self.color_panel)
@@ -283,6 +285,7 @@ class MainWindow(QMainWindow):
         panel.brushWidthChanged.connect(self._remember_tools)
         panel.pointRadiusChanged.connect(self._remember_tools)
         panel.suggestionChosen.connect(self._recolor_selected)
+        panel.strengthChanged.connect(ed.set_strength)
 
     def _remember_tools(self, _value: object) -> None:
         self.settings.color = self.color_panel.color()

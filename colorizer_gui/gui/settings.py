@@ -12,7 +12,7 @@ from PySide6.QtCore import QSettings
 
 from colorizer_gui.core.imageio import SaveOptions
 
-__all__ = ["APPLICATION", "ORGANIZATION", "AppSettings"]
+__all__ = ["APPLICATION", "ORGANIZATION", "STRENGTH_PERCENT_RANGE", "AppSettings"]
 
 ORGANIZATION = "Colorizer"
 APPLICATION = "Colorizer"
@@ -44,6 +44,15 @@ def _as_int(value: object, default: int) -> int:
         return int(value)  # type: ignore[call-overload,no-any-return]
     except (TypeError, ValueError):
         return default
+
+
+#: Colour strength in percent (``pipeline.ColorizeOptions.strength`` x 100), as the spin boxes show it.
+STRENGTH_PERCENT_RANGE = (0, 200)
+
+
+def _as_percent(value: object) -> int:
+    low, high = STRENGTH_PERCENT_RANGE
+    return min(high, max(low, _as_int(value, 100)))
 
 
 class AppSettings:
@@ -154,6 +163,15 @@ class AppSettings:
     def point_radius(self, radius: int) -> None:
         self.store.setValue("tools/point_radius", int(radius))
 
+    @property
+    def colour_strength(self) -> int:
+        """The editor's colour strength, in percent."""
+        return _as_percent(self.store.value("colour/strength", 100))
+
+    @colour_strength.setter
+    def colour_strength(self, percent: int) -> None:
+        self.store.setValue("colour/strength", _as_percent(percent))
+
     # -- batch -----------------------------------------------------------------------------------
     @property
     def batch_inputs(self) -> list[Path]:
@@ -186,6 +204,15 @@ class AppSettings:
     @batch_overwrite.setter
     def batch_overwrite(self, overwrite: bool) -> None:
         self.store.setValue("batch/overwrite", overwrite)
+
+    @property
+    def batch_strength(self) -> int:
+        """The batch panel's colour strength, in percent (its own: a batch is set up apart from the editor)."""
+        return _as_percent(self.store.value("batch/strength", 100))
+
+    @batch_strength.setter
+    def batch_strength(self, percent: int) -> None:
+        self.store.setValue("batch/strength", _as_percent(percent))
 
     @property
     def batch_provider(self) -> str:

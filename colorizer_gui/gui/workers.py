@@ -117,6 +117,7 @@ class PreviewWorker(QObject):
         # The automatic prediction per working size of the last photo (worker thread only): with hint
         # spreading the model's input ignores the hints, so a hint edit reuses it instead of rerunning.
         self._automatic: tuple[PreviewSource | None, dict[int | None, pipeline.ChromaPrediction]] = (None, {})
+        self._strength = 1.0
         self._latest = 0
         self._future: Future[None] | None = None
         self._pending: Hints | None = None
@@ -138,6 +139,15 @@ class PreviewWorker(QObject):
     @property
     def busy(self) -> bool:
         return self._busy
+
+    @property
+    def strength(self) -> float:
+        """Colour strength of the next previews (``pipeline.ColorizeOptions.strength``)."""
+        return self._strength
+
+    def set_strength(self, strength: float) -> None:
+        """Use this strength from the next request on; the automatic answer is kept, so the model does not rerun."""
+        self._strength = float(strength)
 
     def set_source(self, source: PreviewSource | None) -> None:
         """Switch photo or model; results still in flight for the old one become stale."""
@@ -195,9 +205,9 @@ class PreviewWorker(QObject):
             self._future.cancel()  # only works while it waits; a running one is dropped on arrival
         self._last_submit = time.perf_counter()
         self._set_busy(True)
-        self._future = self._executor.submit(self._run, request_id, source, hints)
+        self._future = self._executor.submit(self._run, request_id, source, hints, self._strength)
 
-    def _run(self, request_id: int, source: PreviewSource, hints: Hints) -> None:
+    def _run(self, request_id: int, source: PreviewSource, hints: Hints, strength: float) -> None:
         """Worker thread: a quick pass (if the model's size is larger), the full pass, then the sharp one."""
         if request_id != self._latest:
             return
@@ -211,7 +221,7 @@ class PreviewWorker(QObject):
                 return
             try:
                 start = time.perf_counter()
-                chroma, inference_s = self._predict(source, hints, size)
+                chroma, inference_s = self._predict(source, hints, size, strength)
                 rgb = pipeline.preview_rgb(chroma)
                 seconds = time.perf_counter() - start
             except Exception as exc:  # reported to the user, never swallowed
@@ -223,19 +233,26 @@ class PreviewWorker(QObject):
             self._sharp_executor.submit(self._sharpen, request_id, source.display, chroma)
 
     def _predict(
-        self, source: PreviewSource, hints: Hints, size: int | None
+        self, source: PreviewSource, hints: Hints, size: int | None, strength: float
     ) -> tuple[pipeline.ChromaPrediction, float | None]:
-        """Worker thread: the prediction with these hints and the model's run time (None when reused)."""
+        """Worker thread: the prediction with these hints and the model's run time (None when reused).
+
+        The cache holds automatic predictions at strength 1; any other strength is derived from them.
+        """
         cached_source, cache = self._automatic
         if cached_source is not source:
             cache = {}
             self._automatic = (source, cache)
         automatic, inference_s = self._automatic_at(source, cache, size)
-        if hints.is_empty():
+        if hints.is_empty() and strength == 1:
             return automatic, inference_s
-        options = pipeline.ColorizeOptions(working_size=size)
+        options = pipeline.ColorizeOptions(working_size=size, strength=strength)
         chroma = pipeline.predict_chroma(
-            source.session, source.pixels, hints=hints, options=options, automatic=automatic
+            source.session,
+            source.pixels,
+            hints=None if hints.is_empty() else hints,
+            options=options,
+            automatic=automatic,
         )
         return chroma, inference_s
 
@@ -359,12 +376,22 @@ class SaveOutcome:
 
 
 def save_colorized(
-    session: ColorizerSession, image: LoadedImage, hints: Hints, path: Path, options: SaveOptions
+    session: ColorizerSession,
+    image: LoadedImage,
+    hints: Hints,
+    path: Path,
+    options: SaveOptions,
+    *,
+    strength: float = 1.0,
 ) -> SaveOutcome:
     """Colorize at full resolution, write the picture atomically, then its hints sidecar."""
     start = time.perf_counter()
     rgb = pipeline.colorize(
-        session, image.pixels, hints=None if hints.is_empty() else hints, out_bit_depth=options.bit_depth
+        session,
+        image.pixels,
+        hints=None if hints.is_empty() else hints,
+        out_bit_depth=options.bit_depth,
+        options=pipeline.ColorizeOptions(strength=strength),
     )
     write_image(path, rgb, alpha=image.alpha, metadata=image.metadata, options=options)
     sidecar = sidecar_path(path)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 from PySide6.QtCore import QUrl
 
+from colorizer_gui.core import color
 from colorizer_gui.core.imageio import TEMP_MARKER, read_image, write_image
 
 
@@ -95,3 +97,25 @@ def test_start_explains_what_is_missing(make_window, tmp_path: Path) -> None:  #
     assert not panel.start()
     assert "output" in panel.status.text()
     assert not panel.running
+
+
+def test_batch_colour_strength_reaches_every_output_and_is_remembered(qtbot, make_window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    window = make_window()
+    panel = window.batch_panel
+    _photos(tmp_path / "in", 2)
+    panel.add_input(tmp_path / "in")
+    chroma = {}
+    for percent in (100, 40):
+        out = tmp_path / f"out-{percent}"
+        panel.set_output(out)
+        panel.strength_box.setValue(percent)
+        with qtbot.waitSignal(panel.batchFinished, timeout=60000) as blocker:
+            assert panel.start()
+        assert blocker.args[0].ok == 2
+        rgb = np.concatenate([read_image(p).pixels.reshape(-1, 3) for p in sorted(out.glob("*.png"))])
+        lab = color.srgb_to_lab(rgb.astype(np.float32) / 255.0)
+        chroma[percent] = float(np.hypot(lab[:, 1], lab[:, 2]).mean())
+    assert chroma[100] > 10
+    assert chroma[40] == pytest.approx(0.4 * chroma[100], rel=0.1)
+    assert window.settings.batch_strength == 40
+    assert window.settings.colour_strength == 100  # the editor's own strength is separate

@@ -162,6 +162,50 @@ def test_hint_edits_reuse_the_models_answer_for_the_photo(qtbot, make_window, tm
     assert runs  # a new photo is a new model run
 
 
+def test_colour_strength_scales_preview_and_save_keeps_hints_and_is_remembered(  # type: ignore[no-untyped-def]
+    qtbot, make_window, tmp_path: Path, monkeypatch
+) -> None:
+    """The slider rescales the automatic colour without rerunning the model; a hint keeps its colour."""
+    ini = tmp_path / "persist.ini"
+    window = make_window(settings=AppSettings.from_file(ini))
+    # The hint spreads over the dark field; the bright band above keeps the automatic colour.
+    open_photo(qtbot, window, gray_photo(tmp_path / "flat.png", width=128, height=96, level=60, top_band=(16, 160)))
+    window.color_panel.set_color(BLUE)
+    window.color_panel.point_radius.setValue(10)
+    window.select_tool("point")
+    click_image(window.canvas, 30, 60)
+    wait_idle(qtbot, window)
+    session = window.editor.session
+    runs: list[int] = []
+    real = session.predict_ab
+    monkeypatch.setattr(session, "predict_ab", lambda model_input: runs.append(1) or real(model_input))
+
+    def chroma_at(x: float, y: float) -> float:
+        rgb = np.array([window.editor.sample_result(x, y)], dtype=np.float32) / 255.0
+        return float(np.hypot(*color.srgb_to_lab(rgb)[0, 1:]))
+
+    full = chroma_at(124, 3)
+    window.color_panel.strength_slider.setValue(50)  # dragging the slider moves the spin box too
+    wait_idle(qtbot, window)
+    assert window.color_panel.strength.value() == 50 and window.editor.strength == 0.5
+    assert full > 20 and chroma_at(124, 3) == pytest.approx(full / 2, abs=1.5)
+    assert np.abs(np.array(window.editor.sample_result(30, 60)) - expected_rgb(60, BLUE)).max() <= 1
+    window.color_panel.strength.setValue(0)
+    wait_idle(qtbot, window)
+    assert chroma_at(124, 3) < 2.5  # the model adds nothing; the hint leaks faintly across the edge
+    assert runs == []  # every strength came from the one automatic answer
+
+    out = tmp_path / "out" / "flat-colour.png"
+    out.parent.mkdir()
+    with qtbot.waitSignal(window.editor.saved, timeout=30000):
+        assert window.save_to(out, SaveOptions(format="png"))
+    saved = read_image(out).pixels
+    assert np.ptp(saved[3, 124].astype(int)) <= 3  # gray but for the hint's faint leak
+    assert np.abs(saved[60, 30].astype(int) - expected_rgb(60, BLUE)).max() <= 2
+    window.close()
+    assert AppSettings.from_file(ini).colour_strength == 0
+
+
 def test_only_the_newest_preview_is_applied(qtbot, make_window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     window = make_window()
     open_photo(qtbot, window, gray_photo(tmp_path / "flat.png", level=120))
