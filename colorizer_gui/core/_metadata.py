@@ -1,7 +1,8 @@
 """Container-level helpers for imageio: header sniffing, metadata blocks, orientation, TIFF layouts.
 
 Parsing the few header bytes ourselves lets the reader check the pixel limit
-before any decoder allocates, and pick up ICC/EXIF without decoding twice.
+before any decoder allocates, and pick up ICC, EXIF, XMP and resolution without
+decoding twice. Metadata is optional: a damaged block is skipped, never fatal.
 """
 
 from __future__ import annotations
@@ -10,39 +11,47 @@ import struct
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
+from colorizer_gui.core import _resolution as res
 from colorizer_gui.core.errors import UnsupportedFormatError
 
 __all__ = [
+    "EXIF_IFD",
     "EXIF_ORIENTATION",
     "HeaderInfo",
     "NeedMoreData",
     "apply_orientation",
     "build_exif",
     "exif_orientation",
+    "exif_resolution",
+    "exif_sub_ifd",
     "icc_matches",
+    "load_exif",
     "parse_header",
     "png_with_chunks",
     "sniff_format",
     "tiff_pixels",
-    "tiff_tags_to_exif",
-    "tiff_text_tags",
 ]
 
 EXIF_ORIENTATION = 0x0112
 _EXIF_SOFTWARE = 0x0131
 _EXIF_DESCRIPTION = 0x010E
-_EXIF_IFD = 0x8769
+EXIF_IFD = 0x8769
 _EXIF_PIXEL_X = 0xA002
 _EXIF_PIXEL_Y = 0xA003
-#: IFD0 text tags worth carrying into a TIFF output (Make, Model, DateTime, Artist, Copyright).
-_TIFF_TEXT_TAGS = (271, 272, 306, 315, 33432)
+_EXIF_INTEROP_IFD = 0xA005
+_EXIF_RESOLUTION_TAGS = (0x011A, 0x011B, 0x0128)  # XResolution, YResolution, ResolutionUnit
 _EXIF_PREFIX = b"Exif\x00\x00"
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_JPEG_XMP = b"http://ns.adobe.com/xap/1.0/\x00"
+_JPEG_XMP_EXTENSION = b"http://ns.adobe.com/xmp/extension/\x00"
+_PNG_XMP_KEYWORD = b"XML:com.adobe.xmp"
+_MAX_XMP = 16 << 20  # a compressed iTXt must not inflate past this
 
 
 class NeedMoreData(Exception):
@@ -62,6 +71,9 @@ class HeaderInfo:
     exif: bytes | None = None
     truncated: bool = False
     animated: bool = False
+    xmp: bytes | None = None
+    resolution: res.Resolution | None = None  # JFIF density or pHYs, as stored (before orientation)
+    notes: tuple[str, ...] = ()  # metadata that was present but could not be kept
 
 
 def sniff_format(head: bytes) -> str | None:
@@ -100,7 +112,9 @@ def parse_header(data: bytes, fmt: str, *, complete: bool) -> HeaderInfo:
 
 def _parse_jpeg(data: memoryview, complete: bool) -> HeaderInfo:
     pos, size, components = 2, None, None
-    exif: bytes | None = None
+    exif = xmp = None
+    density: res.Resolution | None = None
+    extended_xmp = False
     icc_chunks: dict[int, bytes] = {}
     sos = -1
     n = len(data)
@@ -126,8 +140,14 @@ def _parse_jpeg(data: memoryview, complete: bool) -> HeaderInfo:
         if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
             height, width = struct.unpack_from(">HH", segment, 1)
             size, components = (width, height), segment[5]
+        elif marker == 0xE0 and bytes(segment[:5]) == b"JFIF\x00" and len(segment) >= 12:
+            density = res.from_jfif(segment[7], *struct.unpack_from(">HH", segment, 8))
         elif marker == 0xE1 and bytes(segment[:6]) == _EXIF_PREFIX and exif is None:
             exif = bytes(segment)
+        elif marker == 0xE1 and bytes(segment[: len(_JPEG_XMP)]) == _JPEG_XMP and xmp is None:
+            xmp = bytes(segment[len(_JPEG_XMP) :]) or None
+        elif marker == 0xE1 and bytes(segment[: len(_JPEG_XMP_EXTENSION)]) == _JPEG_XMP_EXTENSION:
+            extended_xmp = True
         elif marker == 0xE2 and bytes(segment[:12]) == b"ICC_PROFILE\x00":
             icc_chunks[segment[12]] = bytes(segment[14:])
         elif marker == 0xDA:
@@ -142,7 +162,18 @@ def _parse_jpeg(data: memoryview, complete: bool) -> HeaderInfo:
         raise ValueError("the JPEG header gives a zero image size")
     icc = b"".join(icc_chunks[k] for k in sorted(icc_chunks)) if icc_chunks else None
     truncated = complete and (sos < 0 or bytes(data[sos:]).rfind(b"\xff\xd9") < 0)
-    return HeaderInfo("jpeg", size[0], size[1], components=components, icc_profile=icc, exif=exif, truncated=truncated)
+    return HeaderInfo(
+        "jpeg",
+        size[0],
+        size[1],
+        components=components,
+        icc_profile=icc,
+        exif=exif,
+        truncated=truncated,
+        xmp=xmp,
+        resolution=density,
+        notes=("extended XMP (the part beyond 64 KB) was not kept",) if extended_xmp else (),
+    )
 
 
 def _parse_png(data: memoryview, complete: bool) -> HeaderInfo:
@@ -153,7 +184,9 @@ def _parse_png(data: memoryview, complete: bool) -> HeaderInfo:
     width, height, _depth, color_type = struct.unpack_from(">IIBB", data, 16)
     if width == 0 or height == 0:
         raise ValueError("the PNG header gives a zero image size")
-    icc = exif = None
+    icc = exif = xmp = None
+    phys: res.Resolution | None = None
+    notes: list[str] = []
     pos, seen_end, animated = 8, False, False
     while pos + 8 <= len(data):
         length, ctype = struct.unpack_from(">I4s", data, pos)
@@ -173,6 +206,12 @@ def _parse_png(data: memoryview, complete: bool) -> HeaderInfo:
             exif = _EXIF_PREFIX + bytes(body)
         elif ctype == b"acTL":
             animated = True
+        elif ctype == b"pHYs":
+            phys = res.from_phys(bytes(body))
+        elif ctype == b"iTXt" and bytes(body[: len(_PNG_XMP_KEYWORD) + 1]) == _PNG_XMP_KEYWORD + b"\x00":
+            xmp = _png_itxt_text(bytes(body))
+            if xmp is None:
+                notes.append("the PNG's XMP chunk is damaged and was dropped")
         pos += 12 + length
     return HeaderInfo(
         "png",
@@ -183,13 +222,39 @@ def _parse_png(data: memoryview, complete: bool) -> HeaderInfo:
         exif=exif,
         truncated=complete and not seen_end,
         animated=animated,
+        xmp=xmp,
+        resolution=phys,
+        notes=tuple(notes),
     )
+
+
+def _png_itxt_text(body: bytes) -> bytes | None:
+    """The text of an iTXt chunk (keyword, flag, method, language, translated keyword, text), or None if damaged."""
+    parts = body.split(b"\x00", 1)
+    if len(parts) < 2 or len(parts[1]) < 2:
+        return None
+    compressed, method, rest = parts[1][0], parts[1][1], parts[1][2:]
+    fields = rest.split(b"\x00", 2)  # language tag, translated keyword, text
+    if len(fields) < 3:
+        return None
+    text = fields[2]
+    if compressed:
+        if method != 0:
+            return None
+        inflater = zlib.decompressobj()
+        try:
+            text = inflater.decompress(text, _MAX_XMP)
+        except zlib.error:
+            return None
+        if inflater.unconsumed_tail:
+            return None
+    return text or None
 
 
 def _parse_webp(data: memoryview, complete: bool) -> HeaderInfo:
     (riff_size,) = struct.unpack_from("<I", data, 4)
     pos, size = 12, None
-    icc = exif = None
+    icc = exif = xmp = None
     animated = False
     while pos + 8 <= len(data):
         fourcc, length = struct.unpack_from("<4sI", data, pos)
@@ -211,13 +276,17 @@ def _parse_webp(data: memoryview, complete: bool) -> HeaderInfo:
         elif fourcc == b"EXIF":
             raw = bytes(body)
             exif = raw if raw.startswith(_EXIF_PREFIX) else _EXIF_PREFIX + raw
+        elif fourcc == b"XMP ":
+            xmp = bytes(body) or None
         pos += 8 + length + (length & 1)
     if size is None:
         if not complete:
             raise NeedMoreData
         raise ValueError("the WebP file has no image header (damaged or truncated)")
     truncated = complete and len(data) < riff_size + 8
-    return HeaderInfo("webp", size[0], size[1], icc_profile=icc, exif=exif, truncated=truncated, animated=animated)
+    return HeaderInfo(
+        "webp", size[0], size[1], icc_profile=icc, exif=exif, truncated=truncated, animated=animated, xmp=xmp
+    )
 
 
 def _parse_bmp(data: memoryview, complete: bool) -> HeaderInfo:
@@ -231,10 +300,14 @@ def _parse_bmp(data: memoryview, complete: bool) -> HeaderInfo:
     if width == 0 or height == 0:
         raise ValueError("the BMP header gives a zero image size")
     truncated = complete and file_size > 0 and len(data) < file_size
-    return HeaderInfo("bmp", width, height, truncated=truncated)
+    resolution = None
+    if dib_size >= 40 and len(data) >= 46:  # BITMAPINFOHEADER and later: pixels per metre
+        resolution = res.from_per_metre(*struct.unpack_from("<ii", data, 38))
+    return HeaderInfo("bmp", width, height, truncated=truncated, resolution=resolution)
 
 
-def _load_exif(raw: bytes | None) -> Image.Exif | None:
+def load_exif(raw: bytes | None) -> Image.Exif | None:
+    """Parsed EXIF, or None when absent or malformed (it is optional data)."""
     if not raw:
         return None
     exif = Image.Exif()
@@ -247,9 +320,30 @@ def _load_exif(raw: bytes | None) -> Image.Exif | None:
 
 def exif_orientation(raw: bytes | None) -> int:
     """EXIF orientation 1..8 (1 when absent or out of range)."""
-    exif = _load_exif(raw)
+    exif = load_exif(raw)
     value = exif.get(EXIF_ORIENTATION, 1) if exif is not None else 1
     return value if isinstance(value, int) and 1 <= value <= 8 else 1
+
+
+def exif_resolution(raw: bytes | None) -> res.Resolution | None:
+    """X/YResolution and ResolutionUnit of IFD0 (None when absent or unusable)."""
+    exif = load_exif(raw)
+    if exif is None:
+        return None
+    return res.from_exif(*(exif.get(tag) for tag in _EXIF_RESOLUTION_TAGS))
+
+
+def exif_sub_ifd(raw: bytes | None) -> dict[int, Any]:
+    """The EXIF sub-IFD (0x8769) of an EXIF block as tag -> value, without its stale Interop pointer."""
+    exif = load_exif(raw)
+    if exif is None:
+        return {}
+    try:
+        sub = dict(exif.get_ifd(EXIF_IFD))
+    except Exception:  # a damaged sub-IFD is optional data too
+        return {}
+    sub.pop(_EXIF_INTEROP_IFD, None)
+    return sub
 
 
 def apply_orientation(pixels: npt.NDArray[np.generic], orientation: int) -> npt.NDArray[np.generic]:
@@ -272,41 +366,42 @@ def apply_orientation(pixels: npt.NDArray[np.generic], orientation: int) -> npt.
     return np.ascontiguousarray(a)
 
 
-def build_exif(source: bytes | None, *, software: str, description: str, size: tuple[int, int]) -> bytes:
-    """EXIF for an output: the source's tags, orientation 1, our Software/description, true size."""
-    exif = _load_exif(source) or Image.Exif()
-    exif[EXIF_ORIENTATION] = 1
-    exif[_EXIF_SOFTWARE] = software
-    exif[_EXIF_DESCRIPTION] = description
+def build_exif(
+    source: bytes | None,
+    *,
+    software: str,
+    description: str,
+    size: tuple[int, int],
+    resolution: res.Resolution | None = None,
+) -> bytes:
+    """EXIF for an output: the source's tags, orientation 1, our Software/description, true size.
+
+    The resolution given replaces the source's (which may be stale after a
+    rotation or disagree with JFIF/pHYs); with None the resolution tags go.
+    """
+    exif = load_exif(source) or Image.Exif()
     try:
-        sub = exif.get_ifd(_EXIF_IFD)
+        _stamp(exif, software, description, resolution)
+        sub = exif.get_ifd(EXIF_IFD)
         if _EXIF_PIXEL_X in sub or _EXIF_PIXEL_Y in sub:
             sub[_EXIF_PIXEL_X], sub[_EXIF_PIXEL_Y] = size
         return bytes(exif.tobytes())
     except Exception:  # an exotic source IFD Pillow cannot rewrite: keep only our own tags
         fresh = Image.Exif()
-        fresh[EXIF_ORIENTATION] = 1
-        fresh[_EXIF_SOFTWARE] = software
-        fresh[_EXIF_DESCRIPTION] = description
+        _stamp(fresh, software, description, resolution)
         return bytes(fresh.tobytes())
 
 
-def tiff_text_tags(source: bytes | None) -> list[tuple[int, str]]:
-    """Descriptive IFD0 text tags of an EXIF block, for writing into a TIFF."""
-    exif = _load_exif(source)
-    if exif is None:
-        return []
-    return [(tag, exif[tag]) for tag in _TIFF_TEXT_TAGS if isinstance(exif.get(tag), str) and exif[tag]]
-
-
-def tiff_tags_to_exif(tags: dict[int, object]) -> bytes | None:
-    """Raw EXIF holding a TIFF's descriptive IFD0 tags, so other formats can carry them."""
-    exif = Image.Exif()
-    for tag in _TIFF_TEXT_TAGS:
-        value = tags.get(tag)
-        if isinstance(value, str) and value:
-            exif[tag] = value
-    return bytes(exif.tobytes()) if len(exif) else None
+def _stamp(exif: Image.Exif, software: str, description: str, resolution: res.Resolution | None) -> None:
+    exif[EXIF_ORIENTATION] = 1
+    exif[_EXIF_SOFTWARE] = software
+    exif[_EXIF_DESCRIPTION] = description
+    for tag in _EXIF_RESOLUTION_TAGS:
+        exif.pop(tag, None)
+    if resolution is not None:
+        exif[_EXIF_RESOLUTION_TAGS[0]] = resolution.x
+        exif[_EXIF_RESOLUTION_TAGS[1]] = resolution.y
+        exif[_EXIF_RESOLUTION_TAGS[2]] = res.EXIF_UNIT_CODES[resolution.unit]
 
 
 def icc_matches(icc: bytes | None, channels: int) -> bool:
@@ -321,16 +416,28 @@ def _png_chunk(ctype: bytes, body: bytes) -> bytes:
     return struct.pack(">I", len(body)) + ctype + body + struct.pack(">I", zlib.crc32(ctype + body))
 
 
-def png_with_chunks(png: bytes, *, icc: bytes | None, exif: bytes | None, text: dict[str, str]) -> bytes:
-    """Insert iCCP, eXIf and tEXt chunks right after IHDR of an encoded PNG."""
+def png_with_chunks(
+    png: bytes,
+    *,
+    icc: bytes | None,
+    exif: bytes | None,
+    text: dict[str, str],
+    phys: bytes | None = None,
+    xmp: bytes | None = None,
+) -> bytes:
+    """Insert iCCP, pHYs, eXIf, iTXt (XMP) and tEXt chunks right after IHDR of an encoded PNG."""
     if not png.startswith(_PNG_SIGNATURE) or png[12:16] != b"IHDR":
         raise ValueError("encoder did not produce a PNG")
     chunks = []
     if icc:
         chunks.append(_png_chunk(b"iCCP", b"ICC Profile\x00\x00" + zlib.compress(icc)))
+    if phys:
+        chunks.append(_png_chunk(b"pHYs", phys))
     if exif:
         body = exif[len(_EXIF_PREFIX) :] if exif.startswith(_EXIF_PREFIX) else exif
         chunks.append(_png_chunk(b"eXIf", body))
+    if xmp:  # uncompressed, no language: what XMP readers expect (XMP spec part 3)
+        chunks.append(_png_chunk(b"iTXt", _PNG_XMP_KEYWORD + b"\x00\x00\x00\x00\x00" + xmp))
     for key, value in text.items():
         chunks.append(_png_chunk(b"tEXt", key.encode("latin-1") + b"\x00" + value.encode("latin-1", "replace")))
     ihdr_end = 8 + 12 + 13

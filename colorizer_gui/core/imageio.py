@@ -6,6 +6,8 @@ WebP, Pillow for BMP and CMYK JPEG), applies EXIF orientation and returns RGB
 arrays.
 Writing encodes into a hidden temp file in the target folder and renames it
 into place, so a crash, a full disk or a kill never leaves a partial image.
+Metadata (ICC, EXIF, resolution, XMP, TIFF IPTC) travels to the output where
+its format has a place for it; see :class:`ImageMetadata` and :func:`write_image`.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO, Literal
 
 import imagecodecs
 import numpy as np
@@ -28,6 +30,8 @@ from PIL import BmpImagePlugin, Image, ImageCms
 
 from colorizer_gui import __version__
 from colorizer_gui.core import _metadata as meta
+from colorizer_gui.core import _resolution as res
+from colorizer_gui.core import _tiff_meta
 from colorizer_gui.core.errors import (
     ImageReadError,
     ImageTooLargeError,
@@ -69,18 +73,52 @@ TEMP_MARKER = ".colorizer-tmp-"
 SOFTWARE = f"Colorizer {__version__}"
 DESCRIPTION = "Colorized by Colorizer"
 _HEAD_BYTES = 1 << 20
+#: tifffile's own rule for switching to BigTIFF (uncompressed data near 4 GiB), decided here so the EXIF
+#: sub-IFD, which only classic TIFF outputs get, is planned before writing.
+_BIGTIFF_BYTES = 2**32 - 2**25
+_JPEG_SEGMENT_MAX = 65533  # payload of one JPEG marker segment
+_JPEG_XMP_MAX = _JPEG_SEGMENT_MAX - 29  # less the XMP namespace header
+_TIFF_XMP, _TIFF_IPTC, _TIFF_EXIF_IFD = 700, 33723, 34665
 
 Pixels = npt.NDArray[np.uint8] | npt.NDArray[np.uint16]
 
 
 @dataclass(frozen=True)
 class ImageMetadata:
-    """What travels from the source to the output besides pixels."""
+    """What travels from the source to the output besides pixels.
+
+    ``resolution`` is pixels per ``resolution_unit`` along the display width
+    and height (swapped already when EXIF orientation turned the image); the
+    unit is kept as the source had it, and "none" means a pixel aspect ratio
+    only, never dots per inch. It is authoritative on writing: stale
+    resolution tags in ``exif`` are replaced, or removed when it is None.
+    ``xmp`` is the source's XMP packet byte for byte; values in it such as
+    tiff:Orientation or exif:PixelXDimension may be stale once orientation is
+    applied, and the EXIF written next to it is what holds the true values.
+    ``iptc`` is IPTC-IIM from a TIFF (tag 33723); only TIFF outputs keep it.
+    """
 
     source_format: str
     icc_profile: bytes | None = None
     exif: bytes | None = None
     warnings: tuple[str, ...] = ()
+    resolution: tuple[float, float] | None = None
+    resolution_unit: Literal["inch", "cm", "none"] = "inch"
+    xmp: bytes | None = None
+    iptc: bytes | None = None
+
+    @property
+    def dpi(self) -> tuple[float, float] | None:
+        """Dots per inch along x and y, or None when unknown or only an aspect ratio."""
+        checked = _checked_resolution(self)
+        return checked.dpi() if checked is not None else None
+
+
+def _checked_resolution(metadata: ImageMetadata) -> res.Resolution | None:
+    """The metadata's resolution if a writer can use it (positive, finite, known unit)."""
+    if metadata.resolution is None or len(metadata.resolution) != 2:
+        return None
+    return res.make(metadata.resolution[0], metadata.resolution[1], metadata.resolution_unit)
 
 
 @dataclass(frozen=True)
@@ -121,6 +159,9 @@ class _Decoded:
     exif: bytes | None = None
     orientation: int = 1
     warnings: list[str] = field(default_factory=list)
+    resolution: res.Resolution | None = None  # as stored, before orientation
+    xmp: bytes | None = None
+    iptc: bytes | None = None
 
 
 def format_for_suffix(suffix: str) -> str | None:
@@ -260,7 +301,19 @@ def read_image(path: Path, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> LoadedIma
     alpha = meta.apply_orientation(decoded.alpha, decoded.orientation) if decoded.alpha is not None else None
     if alpha is not None and alpha.dtype != pixels.dtype:
         alpha = _convert_depth(alpha, 16 if pixels.dtype == np.uint16 else 8)
-    metadata = ImageMetadata(fmt, decoded.icc, decoded.exif, tuple(decoded.warnings))
+    resolution = decoded.resolution
+    if resolution is not None and decoded.orientation >= 5:  # 5..8 turn the image: x and y trade places
+        resolution = resolution.swapped()
+    metadata = ImageMetadata(
+        fmt,
+        decoded.icc,
+        decoded.exif,
+        tuple(decoded.warnings),
+        resolution=(resolution.x, resolution.y) if resolution is not None else None,
+        resolution_unit=resolution.unit if resolution is not None else "inch",
+        xmp=decoded.xmp,
+        iptc=decoded.iptc,
+    )
     return LoadedImage(pixels, alpha, 16 if pixels.dtype == np.uint16 else 8, metadata, path)
 
 
@@ -269,10 +322,13 @@ def _read_other(path: Path, data: bytes, info: meta.HeaderInfo) -> _Decoded:
     if info.truncated:
         raise ImageReadError(f"the {name} file is truncated (incomplete download or copy?)", path=path)
     warnings = [f"animated {name}: only the first frame was used"] if info.animated else []
+    warnings.extend(info.notes)
+    orientation = meta.exif_orientation(info.exif)
+    resolution = res.choose(info.resolution, meta.exif_resolution(info.exif))
     if info.format == "jpeg" and info.components == 4:
         pixels, icc = _read_cmyk_jpeg(path, data, info.icc_profile)
         warnings.append("CMYK JPEG converted to RGB")
-        return _Decoded(pixels, None, icc, info.exif, meta.exif_orientation(info.exif), warnings)
+        return _Decoded(pixels, None, icc, info.exif, orientation, warnings, resolution, info.xmp)
     try:
         raw = _decode_pixels(info.format, data)
     except (RuntimeError, ValueError, OSError, EOFError) as exc:
@@ -288,7 +344,7 @@ def _read_other(path: Path, data: bytes, info: meta.HeaderInfo) -> _Decoded:
     if raw.ndim == 3 and raw.shape[2] == 1:
         raw = raw[:, :, 0]
     pixels = np.ascontiguousarray(raw)
-    return _Decoded(pixels, alpha, info.icc_profile, info.exif, meta.exif_orientation(info.exif), warnings)
+    return _Decoded(pixels, alpha, info.icc_profile, info.exif, orientation, warnings, resolution, info.xmp)
 
 
 def _decode_pixels(fmt: str, data: bytes) -> np.ndarray:
@@ -361,7 +417,23 @@ def _read_tiff(path: Path, fh: BinaryIO, max_pixels: int) -> _Decoded:
         icc_bytes = None
     orientation = tags.get(274, 1)
     orientation = int(orientation) if isinstance(orientation, int) and 1 <= int(orientation) <= 8 else 1
-    return _Decoded(pixels, alpha, icc_bytes, meta.tiff_tags_to_exif(tags), orientation, warnings)
+    sub_ifd: dict[int, Any] = {}
+    if _TIFF_EXIF_IFD in tags:
+        try:
+            sub_ifd = _tiff_meta.read_exif_ifd(fh)
+        except Exception:  # Pillow's IFD reader raises assorted errors; the EXIF is optional
+            warnings.append("the TIFF's EXIF block is damaged and was dropped")
+    return _Decoded(
+        pixels,
+        alpha,
+        icc_bytes,
+        _tiff_meta.tags_to_exif(tags, sub_ifd),
+        orientation,
+        warnings,
+        resolution=res.from_tiff(tags),
+        xmp=_tiff_meta.tag_bytes(tags.get(_TIFF_XMP)),
+        iptc=_tiff_meta.tag_bytes(tags.get(_TIFF_IPTC)),
+    )
 
 
 def _convert_depth(pixels: np.ndarray, bit_depth: int) -> np.ndarray:
@@ -444,6 +516,19 @@ def write_image(
     (orientation reset to 1, since pixels are already display-oriented); an ICC
     profile whose colour space no longer fits the pixels is dropped.
 
+    Resolution goes into EXIF (exactly, in its own unit) and into the format's
+    own field: JFIF as whole dpi (a centimetre value converted; an aspect
+    ratio is not written there), PNG pHYs per metre (or as an aspect ratio),
+    TIFF X/YResolution with the unit. XMP goes into JPEG APP1 (not past one
+    64 KB segment: a larger packet is dropped), PNG iTXt, WebP "XMP " and TIFF
+    tag 700. TIFF outputs keep the EXIF sub-IFD (DateTimeOriginal, scanner
+    and camera settings) as a real EXIF IFD, except BigTIFF (over ~4 GiB
+    uncompressed), which gets DateTimeOriginal as DateTime when there is none;
+    GPS and the EXIF thumbnail are not written to TIFF. IPTC is written only
+    to TIFF: JPEG would need a Photoshop APP13 block, PNG and WebP have no
+    standard place. A metadata block that cannot be encoded is left out,
+    never failing the write.
+
     Raises
     ------
     ImageWriteError
@@ -463,8 +548,8 @@ def write_image(
     channels = 1 if pixels.ndim == 2 else 3
     icc = metadata.icc_profile if meta.icc_matches(metadata.icc_profile, channels) else None
     try:
-        with atomic_output(path) as tmp, open(tmp, "wb") as fh:
-            _encode_to(fh, fmt, pixels, alpha, icc, metadata.exif, options)
+        with atomic_output(path) as tmp, open(tmp, "w+b") as fh:  # read too: TIFF outputs are patched
+            _encode_to(fh, fmt, pixels, alpha, icc, metadata, options)
             fh.flush()
             os.fsync(fh.fileno())
     except ImageWriteError:
@@ -479,21 +564,33 @@ def _encode_to(
     pixels: np.ndarray,
     alpha: np.ndarray | None,
     icc: bytes | None,
-    exif_src: bytes | None,
+    metadata: ImageMetadata,
     options: SaveOptions,
 ) -> None:
     """Write the encoded image into an open file (the one place that touches encoders)."""
     h, w = pixels.shape[:2]
-    exif = meta.build_exif(exif_src, software=SOFTWARE, description=DESCRIPTION, size=(w, h))
+    resolution = _checked_resolution(metadata)
+    exif = meta.build_exif(
+        metadata.exif, software=SOFTWARE, description=DESCRIPTION, size=(w, h), resolution=resolution
+    )
+    xmp = metadata.xmp or None
     if fmt == "png":
-        _write_png(fh, pixels, alpha, icc, exif)
+        phys = res.phys_body(resolution) if resolution is not None else None
+        _write_png(fh, pixels, alpha, icc, exif, phys, xmp)
     elif fmt == "tiff":
-        _write_tiff(fh, pixels, alpha, icc, exif_src, options.tiff_compression)
+        _write_tiff(fh, pixels, alpha, icc, exif, resolution, xmp, metadata.iptc, options.tiff_compression)
     else:
         im = _to_pil(pixels, alpha if fmt == "webp" else None, webp=fmt == "webp")
+        if fmt == "jpeg" and len(exif) > _JPEG_SEGMENT_MAX:  # e.g. a huge maker note: keep our own tags
+            exif = meta.build_exif(None, software=SOFTWARE, description=DESCRIPTION, size=(w, h), resolution=resolution)
         kwargs: dict[str, object] = {"quality": options.quality, "exif": exif}
         if icc:
             kwargs["icc_profile"] = icc
+        if xmp and (fmt == "webp" or len(xmp) <= _JPEG_XMP_MAX):
+            kwargs["xmp"] = xmp
+        dpi = resolution.dpi() if resolution is not None else None
+        if fmt == "jpeg" and dpi is not None and all(1 <= round(d) <= 65535 for d in dpi):
+            kwargs["dpi"] = dpi  # JFIF density: whole dots per inch
         im.save(fh, "JPEG" if fmt == "jpeg" else "WEBP", **kwargs)
 
 
@@ -505,7 +602,15 @@ def _to_pil(pixels: np.ndarray, alpha: np.ndarray | None, *, webp: bool) -> Imag
     return Image.fromarray(pixels, "L" if pixels.ndim == 2 else "RGB")
 
 
-def _write_png(fh: BinaryIO, pixels: np.ndarray, alpha: np.ndarray | None, icc: bytes | None, exif: bytes) -> None:
+def _write_png(
+    fh: BinaryIO,
+    pixels: np.ndarray,
+    alpha: np.ndarray | None,
+    icc: bytes | None,
+    exif: bytes,
+    phys: bytes | None,
+    xmp: bytes | None,
+) -> None:
     if pixels.ndim == 2 and alpha is not None:
         pixels = np.repeat(pixels[:, :, None], 3, axis=2)
     data = pixels if alpha is None else np.dstack([pixels, alpha])
@@ -515,7 +620,7 @@ def _write_png(fh: BinaryIO, pixels: np.ndarray, alpha: np.ndarray | None, icc: 
     except (RuntimeError, ValueError) as exc:
         raise OSError(errno.EIO, f"the PNG encoder failed ({exc})") from exc
     text = {"Software": SOFTWARE, "Description": DESCRIPTION}
-    fh.write(meta.png_with_chunks(bytes(buf), icc=icc, exif=exif, text=text))
+    fh.write(meta.png_with_chunks(bytes(buf), icc=icc, exif=exif, text=text, phys=phys, xmp=xmp))
 
 
 def _write_tiff(
@@ -523,16 +628,37 @@ def _write_tiff(
     pixels: np.ndarray,
     alpha: np.ndarray | None,
     icc: bytes | None,
-    exif_src: bytes | None,
+    exif: bytes,
+    resolution: res.Resolution | None,
+    xmp: bytes | None,
+    iptc: bytes | None,
     compression: str,
 ) -> None:
+    """tifffile does the image; ``exif`` (as built for the output) gives the IFD0 text tags and the sub-IFD."""
     data = pixels if alpha is None else np.dstack([pixels, alpha])
-    extratags = [(code, "s", 0, value, True) for code, value in meta.tiff_text_tags(exif_src)]
     codec = _TIFF_COMPRESSION[compression]
+    big = codec is None and data.nbytes > _BIGTIFF_BYTES
+    sub_ifd = {} if big else _tiff_meta.writable_exif_ifd(meta.exif_sub_ifd(exif))
+    text = _tiff_meta.text_tags(exif, date_from_original=not sub_ifd)
+    extratags: list[tuple[int, int | str, int, Any, bool]] = [(code, "s", 0, value, True) for code, value in text]
+    if xmp:
+        extratags.append((_TIFF_XMP, 1, len(xmp), xmp, True))  # BYTE, as the XMP spec asks
+    if iptc:
+        extratags.append((_TIFF_IPTC, 7, len(iptc), iptc, True))
+    if sub_ifd:
+        extratags.append(_tiff_meta.EXIF_PLACEHOLDER)
+    if resolution is not None:
+        placement: dict[str, Any] = {
+            "resolution": (resolution.x, resolution.y),
+            "resolutionunit": res.EXIF_UNIT_CODES[resolution.unit],
+        }
+    else:
+        placement = {}
     try:
         tifffile.imwrite(
             fh,
             data,
+            bigtiff=big,
             photometric="minisblack" if pixels.ndim == 2 else "rgb",
             extrasamples=("unassalpha",) if alpha is not None else None,
             compression=codec,
@@ -542,9 +668,12 @@ def _write_tiff(
             metadata=None,
             iccprofile=icc,
             extratags=extratags,
+            **placement,
         )
     except KeyError as exc:
         raise UsageError(f"TIFF {compression} compression needs the imagecodecs package; use zlib") from exc
+    if sub_ifd:
+        _tiff_meta.link_exif_ifd(fh, sub_ifd)
 
 
 def _has_imagecodecs() -> bool:
