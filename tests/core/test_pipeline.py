@@ -190,6 +190,13 @@ def test_hints_for_a_smaller_copy_are_scaled_to_the_image(tiny_session: Colorize
     assert np.abs(_lab(out)[300, 150, 1:] - BASE).max() > 10  # the hint changed the colour there
 
 
+def _photo_with_a_hint(shared_data: Path) -> tuple[np.ndarray, Hints]:
+    """A real gray photo and one red point hint a third of the way across it."""
+    gray = _photo_gray(shared_data)
+    height, width = gray.shape
+    return gray, Hints(image_size=(width, height), points=(HintPoint(width / 3, height / 2, 20, (200, 60, 40)),))
+
+
 def _record_runs(monkeypatch: pytest.MonkeyPatch, session: ColorizerSession) -> list[tuple[int, ...]]:
     """The input shape of every network run on ``session`` from here on."""
     shapes: list[tuple[int, ...]] = []
@@ -202,9 +209,7 @@ def test_a_reused_automatic_prediction_gives_the_same_result_without_running_the
     tiny_session: ColorizerSession, shared_data: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Hint edits in the GUI and every hint count in the evaluation reuse the one automatic prediction."""
-    gray = _photo_gray(shared_data)
-    height, width = gray.shape
-    hints = Hints(image_size=(width, height), points=(HintPoint(width / 3, height / 2, 20, (200, 60, 40)),))
+    gray, hints = _photo_with_a_hint(shared_data)
     fresh = predict_chroma(tiny_session, gray, hints=hints)
     automatic = predict_chroma(tiny_session, gray)
     runs = _record_runs(monkeypatch, tiny_session)
@@ -239,9 +244,7 @@ def test_one_network_run_serves_every_working_size_with_the_same_inference_size(
     session = ColorizerSession(
         make_tiny_model(tmp_path / "m.onnx", working_size=384, inference_size=160), provider="cpu"
     )
-    gray = _photo_gray(shared_data)
-    height, width = gray.shape
-    hints = Hints(image_size=(width, height), points=(HintPoint(width / 3, height / 2, 20, (200, 60, 40)),))
+    gray, hints = _photo_with_a_hint(shared_data)
     quick = ColorizeOptions(working_size=192)
     fresh = predict_chroma(session, gray, options=quick)
     full = predict_chroma(session, gray)
@@ -316,9 +319,7 @@ def test_an_automatic_prediction_serves_every_strength_without_running_the_model
     tiny_session: ColorizerSession, shared_data: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The GUI keeps one automatic prediction per photo; moving the strength slider must not rerun the network."""
-    gray = _photo_gray(shared_data)
-    height, width = gray.shape
-    hints = Hints(image_size=(width, height), points=(HintPoint(width / 3, height / 2, 20, (200, 60, 40)),))
+    gray, hints = _photo_with_a_hint(shared_data)
     automatic = predict_chroma(tiny_session, gray)
     fresh = {k: predict_chroma(tiny_session, gray, hints=hints, options=ColorizeOptions(strength=k)) for k in (0, 0.7)}
     gray_one = predict_chroma(tiny_session, gray, options=ColorizeOptions(strength=0))
