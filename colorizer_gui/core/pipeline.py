@@ -36,6 +36,7 @@ __all__ = [
     "ColorizeOptions",
     "NetworkAnswer",
     "apply_chroma",
+    "check_strength",
     "colorize",
     "inference_size",
     "luminance",
@@ -230,7 +231,7 @@ def predict_chroma(
         or ``options.strength`` is outside ``STRENGTH_RANGE``.
     """
     pixels = _check_pixels(pixels)
-    strength = _check_strength(options.strength)
+    strength = check_strength(options.strength)
     height, width = pixels.shape[:2]
     working_size = options.working_size or session.info.working_size
     net_size = inference_size(session, options)
@@ -261,10 +262,7 @@ def predict_chroma(
             network = answer if fed is None else None
         else:
             answer = network = reused
-        ab = answer.ab
-        if answer.lightness.shape != small_l.shape:
-            ab = _carry_chroma(answer.ab, answer.lightness, small_l)
-        ab = ab if strength == 1 else _scaled(ab, strength)
+        ab = _automatic_ab(answer, small_l, strength)
     if options.propagate_hints and hints is not None and hints_given:
         hint_ab, mask = rasterize_hints(hints, geometry.content, geometry.content)
         count = len(hints.points) + len(hints.strokes)
@@ -276,11 +274,7 @@ def _restrengthen(automatic: ChromaPrediction, strength: float) -> ChromaPredict
     """An automatic prediction made at another strength, at this one: from its network answer where it
     holds one (exactly as a fresh prediction), else its chroma rescaled (which cannot undo clipping)."""
     if automatic.network is not None:
-        answer = automatic.network
-        ab = answer.ab
-        if answer.lightness.shape != automatic.lightness.shape:
-            ab = _carry_chroma(answer.ab, answer.lightness, automatic.lightness)
-        ab = ab if strength == 1 else _scaled(ab, strength)
+        ab = _automatic_ab(automatic.network, automatic.lightness, strength)
     elif automatic.strength == 0:
         raise ValueError("the automatic prediction was made at strength 0 and holds no network answer")
     else:
@@ -288,7 +282,16 @@ def _restrengthen(automatic: ChromaPrediction, strength: float) -> ChromaPredict
     return replace(automatic, ab=ab, strength=strength)
 
 
-def _check_strength(strength: float) -> float:
+def _automatic_ab(answer: NetworkAnswer, lightness: FloatArray, strength: float) -> FloatArray:
+    """The network's answer as automatic chroma on a working copy's lightness, at this strength."""
+    ab = answer.ab
+    if answer.lightness.shape != lightness.shape:
+        ab = _carry_chroma(answer.ab, answer.lightness, lightness)
+    return ab if strength == 1 else _scaled(ab, strength)
+
+
+def check_strength(strength: float) -> float:
+    """``strength`` as a float, or ValueError when it is outside ``STRENGTH_RANGE`` (or NaN)."""
     low, high = STRENGTH_RANGE
     if not low <= strength <= high:  # also refuses NaN
         raise ValueError(f"colour strength must be between {low:g} and {high:g}, not {strength}")
