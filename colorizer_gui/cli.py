@@ -77,17 +77,18 @@ def _quality(text: str) -> int:
 
 def _strength(text: str) -> float:
     """Colour strength as a factor (0.8) or a percentage (80%)."""
-    from colorizer_gui.core.pipeline import STRENGTH_RANGE
+    from colorizer_gui.core.pipeline import STRENGTH_RANGE, check_strength
 
     percent = text.strip().endswith("%")
     try:
         value = float(text.strip().rstrip("%")) / (100.0 if percent else 1.0)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a number such as 0.8 or 80%, got {text!r}") from None
-    low, high = STRENGTH_RANGE
-    if not low <= value <= high:
-        raise argparse.ArgumentTypeError(f"must be {low:g}..{high:g} ({low:.0%}..{high:.0%}), got {text}")
-    return value
+    try:
+        return check_strength(value)
+    except ValueError:
+        low, high = STRENGTH_RANGE
+        raise argparse.ArgumentTypeError(f"must be {low:g}..{high:g} ({low:.0%}..{high:.0%}), got {text}") from None
 
 
 def _pixels(text: str) -> int:

@@ -369,12 +369,12 @@ def run_batch(
         )
     if options.jobs < 1:
         raise UsageError(f"jobs must be at least 1, not {options.jobs}")
-    from colorizer_gui.core.pipeline import STRENGTH_RANGE
+    from colorizer_gui.core.pipeline import check_strength
 
-    if not STRENGTH_RANGE[0] <= options.strength <= STRENGTH_RANGE[1]:
-        raise UsageError(
-            f"colour strength must be between {STRENGTH_RANGE[0]:g} and {STRENGTH_RANGE[1]:g}, not {options.strength}"
-        )
+    try:
+        check_strength(options.strength)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     cancel = cancel or CancelToken()
     tally = _Tally(len(items), progress)
     tally.report()
