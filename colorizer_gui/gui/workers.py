@@ -250,7 +250,7 @@ class PreviewWorker(QObject):
         chroma = pipeline.predict_chroma(
             source.session,
             source.pixels,
-            hints=None if hints.is_empty() else hints,
+            hints=hints,
             options=options,
             automatic=automatic,
         )
