@@ -29,7 +29,7 @@ HINT_COUNTS = (0, 1, 2, 5, 10, 20, 50, 100)
 BARE_HINT_COUNTS = (0, 10, 100)
 EVAL_SIDE = 256
 PATCH = 3
-#: The issue's colourfulness target, and the global chroma scales swept to read PSNR off at it.
+#: The issue's colourfulness target, and the colour strengths (global chroma scales) swept to read PSNR off at it.
 COLOURFULNESS_TARGET = 0.70
 CHROMA_SCALES = (0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.3, 1.4, 1.6)
 
@@ -121,8 +121,9 @@ def evaluate_photos(session: ColorizerSession, files: list[Path], *, seed: int) 
             model_only["gray"].append(rows["gray"][-1])
         # The shipped engine spreads hints over the automatic prediction, so the model runs once per photo.
         automatic = predict_chroma(session, gray, options=engine)
-        for k in CHROMA_SCALES:
-            out = apply_chroma(gray, replace(automatic, ab=automatic.ab * np.float32(k)), options=engine)
+        for k in CHROMA_SCALES:  # the engine's colour strength, as the app's slider applies it
+            strong = predict_chroma(session, gray, options=replace(engine, strength=k), automatic=automatic)
+            out = apply_chroma(gray, strong, options=engine)
             scaled[k].append((psnr(out, gt), colourfulness(out)))
         for n in HINT_COUNTS:
             hints = sample_hints(gt, n, np.random.default_rng(seed + 1000 * i + n)) if n else None
