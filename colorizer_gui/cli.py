@@ -77,7 +77,7 @@ def _quality(text: str) -> int:
 
 def _strength(text: str) -> float:
     """Colour strength as a factor (0.8) or a percentage (80%)."""
-    from colorizer_gui.core.pipeline import STRENGTH_RANGE, check_strength
+    from colorizer_gui.core.strength import STRENGTH_RANGE, check_strength
 
     percent = text.strip().endswith("%")
     try:
@@ -121,7 +121,10 @@ def build_parser() -> argparse.ArgumentParser:
         type=_strength,
         default=1.0,
         metavar="S",
-        help="colour strength of the automatic guess, 0..2 or 0%%..200%%; hints keep their colour (default 1)",
+        help=(
+            "colour strength of the automatic guess, 0..2 or 0%%..200%%; hints keep their colour, and a photo "
+            "whose hints sidecar sets a strength keeps its own (default 1)"
+        ),
     )
     p.add_argument("--jobs", type=_positive_int, default=2, help="reader/writer threads (default 2)")
     p.add_argument("--dry-run", action="store_true", help="show what would be done, write nothing")

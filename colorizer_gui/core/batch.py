@@ -17,7 +17,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,9 +26,10 @@ from colorizer_gui.core import imageio
 from colorizer_gui.core.errors import ColorizerError, ImageTooLargeError, ImageWriteError, UsageError
 from colorizer_gui.core.hints import Hints, load_hints, sidecar_path
 from colorizer_gui.core.imageio import DEFAULT_MAX_PIXELS, LoadedImage, SaveOptions
+from colorizer_gui.core.strength import check_strength
 
 if TYPE_CHECKING:
-    from colorizer_gui.core.pipeline import ChromaPrediction
+    from colorizer_gui.core.pipeline import ChromaPrediction, ColorizeOptions
     from colorizer_gui.core.session import ColorizerSession
 
 __all__ = [
@@ -111,6 +112,7 @@ class BatchOptions:
     allow_output_in_input: bool = False
     report_name: str = "colorizer-report.csv"
     #: Scale of the automatic colour (``pipeline.ColorizeOptions.strength``): 1 is the model's own.
+    #: A photo whose hints sidecar sets its own ``strength`` keeps that one.
     strength: float = 1.0
 
 
@@ -369,8 +371,6 @@ def run_batch(
         )
     if options.jobs < 1:
         raise UsageError(f"jobs must be at least 1, not {options.jobs}")
-    from colorizer_gui.core.pipeline import check_strength
-
     try:
         check_strength(options.strength)
     except ValueError as exc:
@@ -431,6 +431,11 @@ class _Runner:
         started = time.perf_counter()
         image = imageio.read_image(item.source, max_pixels=self.options.max_pixels)
         return _Loaded(index, item, image, _hints_for(item, self.options.hints_file), started)
+
+    def _options(self, loaded: _Loaded) -> ColorizeOptions:
+        """The batch's options, with the photo's own strength where its sidecar sets one."""
+        own = loaded.hints.strength if loaded.hints is not None else None
+        return self.colorize if own is None else replace(self.colorize, strength=own)
 
     def _finish(self, loaded: _Loaded, chroma: ChromaPrediction) -> FileResult:
         item, image = loaded.item, loaded.image
@@ -493,7 +498,7 @@ class _Runner:
                         loaded = future.result()
                         self.tally.current = item.source
                         chroma = self._pipeline.predict_chroma(
-                            self.session, loaded.image.pixels, hints=loaded.hints, options=self.colorize
+                            self.session, loaded.image.pixels, hints=loaded.hints, options=self._options(loaded)
                         )
                     except Exception as exc:  # unreadable file, bad sidecar, model failure: this file only
                         self._fail(index, item, exc, started)

@@ -8,7 +8,8 @@ working size. The sidecar sits next to the photo as ``<file name>.hints.json``
       "version": 1,
       "image_size": [width, height],
       "points":  [{"x": 10.5, "y": 20, "radius": 6, "rgb": [200, 40, 30]}],
-      "strokes": [{"points": [[0, 0], [15, 4.5]], "width": 8, "rgb": [20, 90, 200]}]
+      "strokes": [{"points": [[0, 0], [15, 4.5]], "width": 8, "rgb": [20, 90, 200]}],
+      "strength": 0.8
     }
 
 * ``version`` (required) must be 1; other versions are refused, not guessed at.
@@ -20,6 +21,10 @@ working size. The sidecar sits next to the photo as ``<file name>.hints.json``
 * ``radius`` (a point is a filled disk) and ``width`` (a stroke is a polyline
   that wide) are finite numbers > 0, in pixels.
 * ``rgb`` is three integers 0..255, sRGB; only its chroma (Lab a, b) is used.
+* ``strength`` (optional) is this photo's colour strength, a number in
+  :data:`~colorizer_gui.core.strength.STRENGTH_RANGE` (1 is the model's own
+  colour). Missing means the photo has none of its own: a batch then uses its
+  ``--strength``. A reader older than this key ignores it, as below.
 * Unknown keys are ignored, so later minor additions stay readable.
 
 Every malformed document raises :class:`~colorizer_gui.core.errors.HintsError`
@@ -42,6 +47,7 @@ import numpy.typing as npt
 from colorizer_gui.core import color
 from colorizer_gui.core.errors import HintsError, ImageWriteError
 from colorizer_gui.core.imageio import atomic_output
+from colorizer_gui.core.strength import check_strength
 
 __all__ = [
     "HINTS_VERSION",
@@ -85,11 +91,17 @@ class HintStroke:
 
 @dataclass(frozen=True)
 class Hints:
-    """All colour hints for one image; ``image_size`` is (width, height) of the original."""
+    """All colour edits for one image; ``image_size`` is (width, height) of the original.
+
+    ``strength`` is the photo's own colour strength, or None where it follows the
+    caller's default. The pipeline never reads it: whoever builds the
+    ``ColorizeOptions`` (the batch runner, the editor) decides which strength wins.
+    """
 
     image_size: tuple[int, int]
     points: tuple[HintPoint, ...] = ()
     strokes: tuple[HintStroke, ...] = ()
+    strength: float | None = None
 
     def is_empty(self) -> bool:
         """True when there is nothing to draw, so callers can skip the hint channels."""
@@ -165,6 +177,14 @@ class _Reader:
             size.append(item)
         return (size[0], size[1])
 
+    def strength(self, value: object) -> float | None:
+        if value is None:
+            return None
+        try:
+            return check_strength(self.number(value, "strength"))
+        except ValueError as exc:
+            raise self.fail(str(exc)) from None
+
     def point(self, value: object, where: str) -> HintPoint:
         data = self.mapping(value, where)
         return HintPoint(
@@ -237,12 +257,13 @@ def hints_from_dict(data: object, *, path: Path | None = None) -> Hints:
         image_size=size,
         points=tuple(reader.point(item, f"point {i}") for i, item in enumerate(points)),
         strokes=tuple(reader.stroke(item, f"stroke {i}") for i, item in enumerate(strokes)),
+        strength=reader.strength(doc.get("strength")),
     )
 
 
 def hints_to_dict(hints: Hints) -> dict[str, Any]:
     """The JSON-ready sidecar document for ``hints`` (inverse of :func:`hints_from_dict`)."""
-    return {
+    doc: dict[str, Any] = {
         "version": HINTS_VERSION,
         "image_size": [int(hints.image_size[0]), int(hints.image_size[1])],
         "points": [{"x": p.x, "y": p.y, "radius": p.radius, "rgb": [int(c) for c in p.rgb]} for p in hints.points],
@@ -251,6 +272,9 @@ def hints_to_dict(hints: Hints) -> dict[str, Any]:
             for s in hints.strokes
         ],
     }
+    if hints.strength is not None:
+        doc["strength"] = hints.strength
+    return doc
 
 
 def load_hints(path: Path) -> Hints:

@@ -25,6 +25,7 @@ import numpy.typing as npt
 from colorizer_gui.core import color, contract, resample
 from colorizer_gui.core.hint_propagation import propagate_hints
 from colorizer_gui.core.hints import Hints, rasterize_hints
+from colorizer_gui.core.strength import STRENGTH_RANGE, check_strength
 
 if TYPE_CHECKING:
     from colorizer_gui.core.session import ColorizerSession
@@ -52,8 +53,6 @@ STRIP_PIXELS = 1 << 20
 _GUIDE_EPS = 5e-4
 #: Guided-filter window radius per working-size pixel of the long side (384 -> radius 6).
 _GUIDE_RADIUS_PER_PIXEL = 1.0 / 64.0
-#: Range of ``ColorizeOptions.strength``: 0 leaves the photo gray where it is not hinted, 2 doubles the colour.
-STRENGTH_RANGE = (0.0, 2.0)
 
 
 @dataclass(frozen=True)
@@ -288,14 +287,6 @@ def _automatic_ab(answer: NetworkAnswer, lightness: FloatArray, strength: float)
     if answer.lightness.shape != lightness.shape:
         ab = _carry_chroma(answer.ab, answer.lightness, lightness)
     return ab if strength == 1 else _scaled(ab, strength)
-
-
-def check_strength(strength: float) -> float:
-    """``strength`` as a float, or ValueError when it is outside ``STRENGTH_RANGE`` (or NaN)."""
-    low, high = STRENGTH_RANGE
-    if not low <= strength <= high:  # also refuses NaN
-        raise ValueError(f"colour strength must be between {low:g} and {high:g}, not {strength}")
-    return float(strength)
 
 
 def _scaled(ab: FloatArray, factor: float) -> FloatArray:

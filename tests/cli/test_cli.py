@@ -16,7 +16,7 @@ import pytest
 from colorizer_gui import __version__, cli
 from colorizer_gui.core import imageio
 from colorizer_gui.core.batch import CancelToken
-from colorizer_gui.core.hints import HintPoint, Hints, save_hints
+from colorizer_gui.core.hints import HintPoint, Hints, save_hints, sidecar_path
 from colorizer_gui.core.imageio import read_image, write_image
 
 REPO = Path(__file__).resolve().parents[2]
@@ -146,6 +146,19 @@ def test_strength_scales_the_colour_of_every_output(
     assert chroma["1"].mean() > 10
     assert chroma["50%"].mean() == pytest.approx(chroma["1"].mean() / 2, rel=0.1)
     assert chroma["0"].max() < 1.0
+
+
+def test_a_sidecar_strength_wins_over_the_flag_for_its_photo(
+    tmp_path: Path, photos: Path, tiny_model: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A photo tuned in the GUI keeps its strength in a batch; the others follow ``--strength``."""
+    tuned, *others = sorted(photos.rglob("*.jpg"))
+    save_hints(sidecar_path(tuned), Hints(image_size=read_image(tuned).size, strength=0.0))
+    out = tmp_path / "out"
+    code, _, err = run([str(photos), "-o", str(out), "--model", str(tiny_model), "--strength", "150%"], capsys)
+    assert code == 0, err
+    assert _lab_chroma(read_image(out / tuned.relative_to(photos)).pixels).max() < 1.0
+    assert all(_lab_chroma(read_image(out / p.relative_to(photos)).pixels).mean() > 10 for p in others)
 
 
 def _lab_chroma(rgb: np.ndarray) -> np.ndarray:

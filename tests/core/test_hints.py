@@ -74,6 +74,19 @@ def test_save_into_a_missing_folder_is_a_hints_error(tmp_path: Path) -> None:
     assert info.value.path == tmp_path / "nope" / "a.jpg.hints.json"
 
 
+def test_a_photos_own_strength_round_trips_and_is_optional(tmp_path: Path) -> None:
+    path = tmp_path / "photo.jpg.hints.json"
+    save_hints(path, SAMPLE)
+    assert "strength" not in json.loads(path.read_text(encoding="utf-8"))  # none of its own: not written
+    assert load_hints(path).strength is None
+    own = Hints(image_size=(640, 480), strength=0.6)
+    save_hints(path, own)
+    assert json.loads(path.read_text(encoding="utf-8"))["strength"] == 0.6
+    assert load_hints(path) == own and own.is_empty()  # a strength alone draws nothing
+    assert hints_from_dict({"version": 1, "image_size": [5, 5], "strength": 0}).strength == 0.0
+    assert hints_from_dict({"version": 1, "image_size": [5, 5], "strength": None}).strength is None
+
+
 def test_points_and_strokes_are_optional() -> None:
     hints = hints_from_dict({"version": 1, "image_size": [3, 4]})
     assert hints == Hints(image_size=(3, 4))
@@ -142,6 +155,10 @@ MALFORMED = [
     ("stroke vertex text", _edit(lambda d: d["strokes"][0].update(points=[[1, "a"]])), "point 0 y"),
     ("negative width", _edit(lambda d: d["strokes"][0].update(width=-1)), "width must be greater than 0"),
     ("stroke rgb missing", _edit(lambda d: d["strokes"][0].pop("rgb")), "stroke 0 is missing the key 'rgb'"),
+    ("strength as text", _edit(lambda d: d.update(strength="80%")), "strength must be a number"),
+    ("strength above 2", _edit(lambda d: d.update(strength=2.5)), "colour strength must be between 0 and 2"),
+    ("strength negative", _edit(lambda d: d.update(strength=-0.1)), "colour strength must be between 0 and 2"),
+    ("strength not finite", _edit(lambda d: d.update(strength=math.inf)), "strength must be a finite number"),
 ]
 
 
