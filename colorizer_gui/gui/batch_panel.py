@@ -104,7 +104,7 @@ class BatchPanel(QDockWidget):
         self.strength_box.setSuffix(" %")
         self.strength_box.setToolTip(
             "How strongly the automatic colours are applied (100 % is the model's own); "
-            "hints from sidecar files keep their colour"
+            "hints from sidecar files keep their colour, and a photo saved with its own strength keeps it"
         )
         self.provider_box = QComboBox()
         for name in ["auto", *providers]:

@@ -119,6 +119,18 @@ class ColorPanel(QWidget):
     def color(self) -> RGB:
         return self._color
 
+    def show_strength(self, percent: int) -> None:
+        """Show the open photo's strength (opened, undone) without signalling it as a new choice."""
+        for widget in (self.strength, self.strength_slider):
+            blocked = widget.blockSignals(True)
+            widget.setValue(percent)
+            widget.blockSignals(blocked)
+
+    def set_strength_enabled(self, enabled: bool) -> None:
+        """The strength belongs to a photo, so it can only be moved while one is open."""
+        self.strength.setEnabled(enabled)
+        self.strength_slider.setEnabled(enabled)
+
     def set_color(self, rgb: RGB) -> None:
         rgb = (int(rgb[0]), int(rgb[1]), int(rgb[2]))
         if rgb != self._color:

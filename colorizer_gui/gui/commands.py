@@ -3,7 +3,8 @@
 Commands never touch widgets: the canvas redraws from the document's
 ``changed`` signal. A point drag is many :class:`MovePointCommand` s with one
 drag id, merged by ``mergeWith`` into a single undo step; an eraser drag merges
-the same way.
+the same way, and so do back-to-back colour strength changes (a slider drag, or
+a key held down).
 """
 
 from __future__ import annotations
@@ -26,12 +27,14 @@ __all__ = [
     "MovePointCommand",
     "RecolorPointCommand",
     "RemovePointCommand",
+    "SetStrengthCommand",
 ]
 
 RGB = tuple[int, int, int]
 
 MOVE_POINT_ID = 1001
 ERASE_ID = 1002
+STRENGTH_ID = 1003
 
 
 class AddPointCommand(QUndoCommand):
@@ -173,3 +176,33 @@ class ClearCommand(QUndoCommand):
 
     def undo(self) -> None:
         self._doc._set_all(self._points, self._strokes)
+
+
+class SetStrengthCommand(QUndoCommand):
+    """The photo's colour strength from ``old`` (None: it had none of its own) to ``new``."""
+
+    def __init__(self, doc: HintDocument, old: float | None, new: float) -> None:
+        super().__init__()
+        self._doc, self._old, self._new = doc, old, new
+        self._name()
+
+    def _name(self) -> None:
+        self.setText(f"Colour strength {self._new * 100:.0f} %")
+
+    def redo(self) -> None:
+        self._doc._set_strength(self._new)
+
+    def undo(self) -> None:
+        self._doc._set_strength(self._old)
+
+    def id(self) -> int:
+        return STRENGTH_ID
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, SetStrengthCommand):
+            return False
+        self._new = other._new
+        self._name()
+        if self._new == self._old:
+            self.setObsolete(True)
+        return True

@@ -136,7 +136,6 @@ class Editor(QObject):
         self._photo_serial = 0  # counts installed photos: a save finishing late knows it is stale
         self._installing = False
         self._preview = PreviewWorker(self)
-        self._preview.set_strength(settings.colour_strength / 100)
         self._io = TaskRunner(self, threads=1, name="io")
         self._saving = 0
         self._preview.ready.connect(self._on_ready)
@@ -190,14 +189,21 @@ class Editor(QObject):
     @property
     def strength(self) -> float:
         """Colour strength of previews and saves (``pipeline.ColorizeOptions.strength``)."""
-        return self._preview.strength
+        return self.document.applied_strength
 
     def set_strength(self, percent: int) -> None:
-        """Scale the automatic colour (remembered); the preview follows without rerunning the model."""
-        self.settings.colour_strength = percent
-        self._preview.set_strength(self.settings.colour_strength / 100)
-        if self._image is not None and self._session is not None:
-            self._preview.request(self.document.hints())
+        """Scale this photo's automatic colour (an undoable edit); the preview follows, the model does not rerun."""
+        if self._image is not None and not self._loading:  # a photo on its way would drop the change
+            self.document.set_strength(percent / 100)
+
+    def _request_preview(self, *, now: bool = False) -> None:
+        """Preview the document as it stands: its hints at its strength."""
+        self._preview.set_strength(self.document.applied_strength)
+        hints = self.document.hints()
+        if now:
+            self._preview.request_now(hints)
+        else:
+            self._preview.request(hints)
 
     # -- opening ---------------------------------------------------------------------------------
     def open(self, path: Path) -> None:
@@ -236,7 +242,7 @@ class Editor(QObject):
             self._installing = False
         self._set_loading(False)
         emit(self.imageOpened, photo)
-        self._preview.request_now(self.document.hints())
+        self._request_preview(now=True)
 
     def set_session(self, session: ColorizerSession | None, *, model_error: str | None = None) -> None:
         """Use another model or provider; the preview is recomputed."""
@@ -245,7 +251,7 @@ class Editor(QObject):
         self._reset_source()
         emit(self.sessionChanged)
         if self._image is not None:
-            self._preview.request_now(self.document.hints())
+            self._request_preview(now=True)
 
     def _reset_source(self) -> None:
         if self._session is None or self._image is None or self._sharp_source is None:
@@ -256,7 +262,7 @@ class Editor(QObject):
     # -- live preview ----------------------------------------------------------------------------
     def _hints_changed(self) -> None:
         if self._image is not None and self._session is not None and not self._installing:
-            self._preview.request(self.document.hints())
+            self._request_preview()
 
     def _on_ready(self, result: PreviewResult) -> None:
         if result.request_id != self._preview.latest_id:

@@ -2,9 +2,13 @@
 
 Widgets and tools never change the lists directly; they call the verbs below
 (``add_point``, ``move_point``, ``remove_point``, ``recolor_point``,
-``add_stroke``, ``erase_at``, ``clear``) and redraw on :attr:`changed`. The
-underscore methods are the primitives the commands in :mod:`.commands` use to
-do and undo exactly.
+``add_stroke``, ``erase_at``, ``clear``, ``set_strength``) and redraw on
+:attr:`changed`. The underscore methods are the primitives the commands in
+:mod:`.commands` use to do and undo exactly.
+
+The photo's colour strength lives here too: it is an edit of this photo like
+its hints (undoable, saved in the sidecar, counted as unsaved), not an app-wide
+setting.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
 from colorizer_gui.core.hints import HintPoint, Hints, HintStroke
+from colorizer_gui.core.strength import check_strength
 
 from . import commands
 from .qtcompat import emit
@@ -54,6 +59,7 @@ class HintDocument(QObject):
 
     changed = Signal()
     selectionChanged = Signal()
+    strengthChanged = Signal(float)  # the applied strength, after any change, undo or reset
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -61,6 +67,7 @@ class HintDocument(QObject):
         self._points: list[HintPoint] = []
         self._strokes: list[HintStroke] = []
         self._selected: int | None = None
+        self._strength: float | None = None
         self.undo_stack = QUndoStack(self)
 
     # -- queries ---------------------------------------------------------------------------------
@@ -77,13 +84,28 @@ class HintDocument(QObject):
         return tuple(self._strokes)
 
     @property
+    def strength(self) -> float | None:
+        """The photo's own colour strength, or None while it has none (it then gets the model's own, 1)."""
+        return self._strength
+
+    @property
+    def applied_strength(self) -> float:
+        """The colour strength previews and saves use."""
+        return 1.0 if self._strength is None else self._strength
+
+    @property
     def selected(self) -> int | None:
         """Index of the selected point (the one suggestions recolour), or None."""
         return self._selected
 
     def hints(self) -> Hints:
         """An immutable snapshot, safe to hand to a worker thread."""
-        return Hints(image_size=self._image_size, points=tuple(self._points), strokes=tuple(self._strokes))
+        return Hints(
+            image_size=self._image_size,
+            points=tuple(self._points),
+            strokes=tuple(self._strokes),
+            strength=self._strength,
+        )
 
     def is_empty(self) -> bool:
         return not self._points and not self._strokes
@@ -104,7 +126,9 @@ class HintDocument(QObject):
         self._image_size = image_size
         self._points = list(hints.points) if hints is not None else []
         self._strokes = list(hints.strokes) if hints is not None else []
+        self._strength = hints.strength if hints is not None else None
         self.select(None)
+        emit(self.strengthChanged, self.applied_strength)
         emit(self.changed)
 
     def mark_saved(self, saved: Hints) -> None:
@@ -167,8 +191,15 @@ class HintDocument(QObject):
         return True
 
     def clear(self) -> None:
+        """Remove every point and stroke (the colour strength stays: it is not a hint)."""
         if not self.is_empty():
             self.undo_stack.push(commands.ClearCommand(self))
+
+    def set_strength(self, strength: float) -> None:
+        """Give the photo this colour strength; a run of changes (a slider drag) is one undo step."""
+        strength = check_strength(strength)
+        if strength != self._strength:
+            self.undo_stack.push(commands.SetStrengthCommand(self, self._strength, strength))
 
     # -- primitives for the commands -------------------------------------------------------------
     def _insert_point(self, index: int, point: HintPoint) -> None:
@@ -199,6 +230,11 @@ class HintDocument(QObject):
         stroke = self._strokes.pop(index)
         emit(self.changed)
         return stroke
+
+    def _set_strength(self, strength: float | None) -> None:
+        self._strength = strength
+        emit(self.strengthChanged, self.applied_strength)
+        emit(self.changed)
 
     def _set_all(self, points: Sequence[HintPoint], strokes: Sequence[HintStroke]) -> None:
         self._points = list(points)

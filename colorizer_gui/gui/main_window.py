@@ -50,7 +50,7 @@ from .photo_switcher import PhotoSwitcher
 from .qtcompat import emit
 from .resources import icon
 from .save_options_dialog import FORMAT_LABELS, SaveOptionsDialog
-from .settings import AppSettings
+from .settings import STRENGTH_PERCENT_RANGE, AppSettings
 from .tools import TOOL_CLASSES, Tool, ToolContext
 from .unsaved_guard import UnsavedGuard
 from .workers import BatchWorker, SaveOutcome
@@ -58,6 +58,10 @@ from .workers import BatchWorker, SaveOutcome
 __all__ = ["MainWindow"]
 
 SessionMaker = Callable[[str], ColorizerSession]
+#: Ctrl+] / Ctrl+[ move the colour strength by this many percent.
+STRENGTH_KEY_STEP = 10
+#: ] / [ grow or shrink the brush or point by about this factor (at least one pixel).
+SIZE_KEY_FACTOR = 1.25
 MODEL_FIX = (
     "To fix it, put the model at models/colorizer.onnx, set $COLORIZER_MODEL to its path, "
     "or start Colorizer with --model PATH."
@@ -113,9 +117,8 @@ class MainWindow(QMainWindow):
         column.addWidget(self.canvas, 1)
         self.setCentralWidget(central)
 
-        self.color_panel = ColorPanel(
-            settings.color, settings.brush_width, settings.point_radius, strength=settings.colour_strength
-        )
+        self.color_panel = ColorPanel(settings.color, settings.brush_width, settings.point_radius)
+        self.color_panel.set_strength_enabled(False)
         color_dock = QDockWidget("Hints", self)
         color_dock.setObjectName("HintsDock")
         color_dock.setWidget(self.color_panel)
@@ -185,6 +188,16 @@ class MainWindow(QMainWindow):
         self.batch_action.setShortcut("Ctrl+B")
         show_shortcut(self.batch_action)
         self.color_action = self._action("Choose Hint &Colour…", self.color_panel.choose_color, "C")
+        self.stronger_action = self._action("&Stronger Colour", partial(self.step_strength, 1), "Ctrl+]")
+        self.weaker_action = self._action("&Weaker Colour", partial(self.step_strength, -1), "Ctrl+[")
+        self.own_strength_action = self._action(
+            "&Model's Own Colour Strength", partial(self.editor.set_strength, 100), "Ctrl+\\"
+        )
+        self.strength_actions = [self.stronger_action, self.weaker_action, self.own_strength_action]
+        for action in self.strength_actions:
+            action.setEnabled(False)
+        self.larger_action = self._action("&Larger Brush or Point", partial(self.step_size, 1), "]")
+        self.smaller_action = self._action("S&maller Brush or Point", partial(self.step_size, -1), "[")
         about = self._action("&About Colorizer", self.show_about, "F1", "colorizer")
         self.next_action = self._action("&Next Photo", partial(self.photos.step, 1), "PgDown")
         self.previous_action = self._action("&Previous Photo", partial(self.photos.step, -1), "PgUp")
@@ -220,7 +233,9 @@ class MainWindow(QMainWindow):
         tools_menu = menu.addMenu("&Tools")
         tools_menu.addActions(list(self.tool_actions.values()))
         tools_menu.addSeparator()
-        tools_menu.addAction(self.color_action)
+        tools_menu.addActions([self.color_action, self.larger_action, self.smaller_action])
+        tools_menu.addSeparator()
+        tools_menu.addActions(self.strength_actions)
         photos_menu = menu.addMenu("&Photos")
         photos_menu.addActions([self.next_action, self.previous_action])
         self.provider_menu = menu.addMenu("&Settings").addMenu("Execution &Provider")
@@ -286,6 +301,25 @@ class MainWindow(QMainWindow):
         panel.pointRadiusChanged.connect(self._remember_tools)
         panel.suggestionChosen.connect(self._recolor_selected)
         panel.strengthChanged.connect(ed.set_strength)
+        self.document.strengthChanged.connect(self._show_strength)
+
+    def _show_strength(self, strength: float) -> None:
+        self.color_panel.show_strength(round(strength * 100))
+
+    def step_strength(self, direction: int) -> None:
+        """Ctrl+] / Ctrl+[: the photo's colour strength up or down one step (10 %)."""
+        percent = round(self.document.applied_strength * 100) + direction * STRENGTH_KEY_STEP
+        low, high = STRENGTH_PERCENT_RANGE
+        self.editor.set_strength(min(max(percent, low), high))
+
+    def step_size(self, direction: int) -> None:
+        """] / [: the size the current tool paints with (point radius or brush width), a quarter up or down."""
+        panel = self.color_panel
+        tool = self.canvas.tool
+        box = panel.point_radius if tool is not None and tool.name == "point" else panel.brush_width
+        value = box.value()
+        step = max(1, round(value * SIZE_KEY_FACTOR) - value)
+        box.setValue(value + direction * step)
 
     def _remember_tools(self, _value: object) -> None:
         self.settings.color = self.color_panel.color()
@@ -355,6 +389,9 @@ class MainWindow(QMainWindow):
         self.canvas.set_busy(self.editor.busy)
 
     def _photo_opened(self, photo: OpenedPhoto) -> None:
+        self.color_panel.set_strength_enabled(True)
+        for action in self.strength_actions:
+            action.setEnabled(True)
         self.canvas.set_original(photo.display)
         self.canvas.setFocus()
         self.color_panel.set_suggestions([])
@@ -396,12 +433,13 @@ class MainWindow(QMainWindow):
             self.document.recolor_point(self.document.selected, rgb)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Backslash held shows the original, wherever the focus is (except in text fields)."""
+        """Backslash held shows the original, wherever the focus is (except in text fields and with Ctrl)."""
         kind = event.type()
         if (
             kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease)
             and isinstance(event, QKeyEvent)
             and event.key() == Qt.Key.Key_Backslash
+            and not event.modifiers() & Qt.KeyboardModifier.ControlModifier  # Ctrl+\ is a command
             and not event.isAutoRepeat()
             and isinstance(watched, QWidget)
             and watched.window() is self

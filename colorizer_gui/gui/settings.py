@@ -163,15 +163,6 @@ class AppSettings:
     def point_radius(self, radius: int) -> None:
         self.store.setValue("tools/point_radius", int(radius))
 
-    @property
-    def colour_strength(self) -> int:
-        """The editor's colour strength, in percent."""
-        return _as_percent(self.store.value("colour/strength", 100))
-
-    @colour_strength.setter
-    def colour_strength(self, percent: int) -> None:
-        self.store.setValue("colour/strength", _as_percent(percent))
-
     # -- batch -----------------------------------------------------------------------------------
     @property
     def batch_inputs(self) -> list[Path]:
@@ -207,7 +198,7 @@ class AppSettings:
 
     @property
     def batch_strength(self) -> int:
-        """The batch panel's colour strength, in percent (its own: a batch is set up apart from the editor)."""
+        """The batch panel's colour strength, in percent, for photos whose sidecar sets none of their own."""
         return _as_percent(self.store.value("batch/strength", 100))
 
     @batch_strength.setter

@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import QUrl
 
 from colorizer_gui.core import color
+from colorizer_gui.core.hints import Hints, save_hints, sidecar_path
 from colorizer_gui.core.imageio import TEMP_MARKER, read_image, write_image
 
 
@@ -118,4 +119,20 @@ def test_batch_colour_strength_reaches_every_output_and_is_remembered(qtbot, mak
     assert chroma[100] > 10
     assert chroma[40] == pytest.approx(0.4 * chroma[100], rel=0.1)
     assert window.settings.batch_strength == 40
-    assert window.settings.colour_strength == 100  # the editor's own strength is separate
+
+
+def test_a_photo_saved_with_its_own_strength_keeps_it_in_a_batch(qtbot, make_window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    window = make_window()
+    panel = window.batch_panel
+    first, second = _photos(tmp_path / "in", 2)
+    save_hints(sidecar_path(first), Hints(image_size=(64, 64), strength=0.0))
+    panel.add_input(tmp_path / "in")
+    panel.set_output(tmp_path / "out")
+    panel.strength_box.setValue(100)
+    with qtbot.waitSignal(panel.batchFinished, timeout=60000) as blocker:
+        assert panel.start()
+    assert blocker.args[0].ok == 2
+    gray = read_image(tmp_path / "out" / first.name).pixels.astype(int)
+    colour = read_image(tmp_path / "out" / second.name).pixels.astype(int)
+    assert np.ptp(gray, axis=2).max() <= 1  # its own 0 % won over the batch's 100 %
+    assert np.ptp(colour, axis=2).mean() > 5

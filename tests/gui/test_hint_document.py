@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from colorizer_gui.core.hints import Hints
 from colorizer_gui.gui.hint_document import HintDocument, new_drag_id
 
 RED, BLUE = (220, 30, 30), (30, 60, 220)
@@ -104,3 +105,24 @@ def test_reset_clears_history(doc: HintDocument) -> None:
     doc.reset((50, 50))
     assert doc.is_empty()
     assert doc.undo_stack.count() == 0
+
+
+def test_strength_changes_merge_until_another_edit_and_a_return_to_the_start_drops_out(doc: HintDocument) -> None:
+    seen: list[float] = []
+    doc.strengthChanged.connect(seen.append)
+    doc.set_strength(0.9)
+    doc.set_strength(0.7)
+    assert doc.undo_stack.count() == 1 and doc.hints().strength == 0.7
+    doc.add_point(10, 20, RED, 5)
+    doc.set_strength(1.2)
+    assert doc.undo_stack.count() == 3  # the point split the two runs of changes
+    doc.set_strength(0.7)  # back where this run started: the step is dropped
+    assert doc.undo_stack.count() == 2 and doc.strength == 0.7
+    doc.undo_stack.undo()
+    doc.undo_stack.undo()
+    assert doc.strength is None and doc.applied_strength == 1.0
+    assert seen[-1] == 1.0
+    with pytest.raises(ValueError, match="between 0 and 2"):
+        doc.set_strength(3)
+    doc.reset((200, 100), Hints(image_size=(200, 100), strength=0.4))
+    assert doc.strength == 0.4 and seen[-1] == 0.4 and doc.undo_stack.count() == 0

@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import QMessageBox
 
 from colorizer_gui.core import color
@@ -162,14 +163,14 @@ def test_hint_edits_reuse_the_models_answer_for_the_photo(qtbot, make_window, tm
     assert runs  # a new photo is a new model run
 
 
-def test_colour_strength_scales_preview_and_save_keeps_hints_and_is_remembered(  # type: ignore[no-untyped-def]
+def test_colour_strength_scales_preview_and_save_keeps_hints(  # type: ignore[no-untyped-def]
     qtbot, make_window, tmp_path: Path, monkeypatch
 ) -> None:
     """The slider rescales the automatic colour without rerunning the model; a hint keeps its colour."""
-    ini = tmp_path / "persist.ini"
-    window = make_window(settings=AppSettings.from_file(ini))
+    window = make_window()
     # The hint spreads over the dark field; the bright band above keeps the automatic colour.
-    open_photo(qtbot, window, gray_photo(tmp_path / "flat.png", width=128, height=96, level=60, top_band=(16, 160)))
+    photo = gray_photo(tmp_path / "flat.png", width=128, height=96, level=60, top_band=(16, 160))
+    open_photo(qtbot, window, photo)
     window.color_panel.set_color(BLUE)
     window.color_panel.point_radius.setValue(10)
     window.select_tool("point")
@@ -202,8 +203,78 @@ def test_colour_strength_scales_preview_and_save_keeps_hints_and_is_remembered( 
     saved = read_image(out).pixels
     assert np.ptp(saved[3, 124].astype(int)) <= 3  # gray but for the hint's faint leak
     assert np.abs(saved[60, 30].astype(int) - expected_rgb(60, BLUE)).max() <= 2
-    window.close()
-    assert AppSettings.from_file(ini).colour_strength == 0
+    assert load_hints(sidecar_path(out)).strength == 0  # the sidecar keeps the photo's strength
+    assert not window.document.is_modified
+
+
+def test_colour_strength_is_the_photos_own_undoable_edit(qtbot, make_window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A slider drag is one undo step; the strength is saved with the photo and comes back with it."""
+    window = make_window()
+    panel, doc = window.color_panel, window.document
+    assert not panel.strength.isEnabled() and not window.stronger_action.isEnabled()  # no photo yet
+    photo = gray_photo(tmp_path / "flat.png", width=96, height=64, level=120)
+    open_photo(qtbot, window, photo)
+    assert panel.strength.isEnabled() and doc.strength is None and not doc.is_modified
+
+    for percent in (90, 80, 70, 60):  # a drag
+        panel.strength_slider.setValue(percent)
+    wait_idle(qtbot, window)
+    assert doc.strength == 0.6 and doc.undo_stack.count() == 1 and doc.is_modified
+    assert window.undo_action.text() == "&Undo Colour strength 60 %"
+    window.undo_action.trigger()
+    wait_idle(qtbot, window)
+    assert doc.strength is None and panel.strength.value() == 100 and panel.strength_slider.value() == 100
+    assert window.editor.strength == 1.0 and not doc.is_modified
+    full_colour = window.editor.sample_result(48, 32)
+    window.redo_action.trigger()
+    wait_idle(qtbot, window)
+    assert panel.strength.value() == 60 and window.editor.strength == 0.6
+    assert window.editor.sample_result(48, 32) != full_colour  # the preview followed the redo
+
+    # Clearing the hints leaves the strength, which is not a hint.
+    window.select_tool("point")
+    click_image(window.canvas, 20, 20)
+    window.clear_action.trigger()
+    assert doc.strength == 0.6
+
+    out = tmp_path / "out" / "flat.png"
+    out.parent.mkdir()
+    with qtbot.waitSignal(window.editor.saved, timeout=30000):
+        assert window.save_to(out, SaveOptions(format="png"))
+    other = gray_photo(tmp_path / "other.png", width=96, height=64, level=90)
+    open_photo(qtbot, window, other)
+    assert doc.strength is None and panel.strength.value() == 100  # a new photo starts at the model's own
+    open_photo(qtbot, window, photo)  # its sidecar was remembered where it was saved
+    assert doc.strength == 0.6 and panel.strength.value() == 60 and window.editor.strength == 0.6
+    assert doc.undo_stack.count() == 0
+
+
+def test_strength_and_size_keys(qtbot, make_window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    window = make_window()
+    open_photo(qtbot, window, gray_photo(tmp_path / "flat.png", level=120))
+    panel = window.color_panel
+    qtbot.keyClick(window.canvas, Qt.Key.Key_BracketRight, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window.canvas, Qt.Key.Key_BracketRight, Qt.KeyboardModifier.ControlModifier)
+    assert panel.strength.value() == 120 and window.document.undo_stack.count() == 1  # held key: one step
+    qtbot.keyClick(window.canvas, Qt.Key.Key_BracketLeft, Qt.KeyboardModifier.ControlModifier)
+    assert window.editor.strength == pytest.approx(1.1)
+    window.document.undo_stack.push(QUndoCommand("another edit"))
+    for _ in range(25):
+        window.weaker_action.trigger()
+    assert panel.strength.value() == 0  # stops at the end of the range
+    window.own_strength_action.trigger()
+    assert window.editor.strength == 1.0 and panel.strength.value() == 100
+
+    window.select_tool("brush")
+    panel.brush_width.setValue(20)
+    qtbot.keyClick(window.canvas, Qt.Key.Key_BracketRight)
+    assert panel.brush_width.value() == 25
+    qtbot.keyClick(window.canvas, Qt.Key.Key_BracketLeft)
+    assert panel.brush_width.value() == 19
+    window.select_tool("point")
+    panel.point_radius.setValue(2)
+    qtbot.keyClick(window.canvas, Qt.Key.Key_BracketRight)
+    assert panel.point_radius.value() == 3 and panel.brush_width.value() == 19  # at least a pixel
 
 
 def test_only_the_newest_preview_is_applied(qtbot, make_window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
