@@ -1,4 +1,4 @@
-"""Asks before unsaved hint edits would be lost (another photo opens, the window closes).
+"""Asks before unsaved colour edits would be lost (another photo opens, the window closes).
 
 "Unsaved" is the undo stack's clean state: the document marks it clean when a
 photo is loaded, and the editor marks it clean when a save of exactly those
@@ -24,13 +24,13 @@ Button = QMessageBox.StandardButton
 def ask_save_changes(parent: QWidget, name: str, *, can_save: bool) -> Button:
     """The Save / Discard / Cancel question (without Save when nothing can be saved: no model)."""
     buttons = Button.Discard | Button.Cancel
-    text = f"Save changes to the hints of {name}?"
+    text = f"Save your colour edits (hints, colour strength) of {name}?"
     if can_save:
         buttons |= Button.Save
     else:
         text += "\n\nColorizing is turned off (no model), so they cannot be saved now."
     default = Button.Save if can_save else Button.Cancel
-    return QMessageBox.question(parent, "Unsaved hints", text, buttons, default)
+    return QMessageBox.question(parent, "Unsaved colour edits", text, buttons, default)
 
 
 class UnsavedGuard(QObject):

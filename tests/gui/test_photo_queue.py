@@ -92,7 +92,7 @@ def test_stepping_asks_about_unsaved_hints(qtbot, make_window, tmp_path: Path, p
     window.document.add_point(20, 20, (200, 40, 40), 6)
     prompts.answer = Button.Cancel
     window.next_action.trigger()
-    assert prompts.asked == ["Save changes to the hints of a.png?"]
+    assert prompts.asked == ["Save your colour edits (hints, colour strength) of a.png?"]
     assert state(window) == ("a.png", False, True, "Photo 1 / 3")
     assert len(window.document.points) == 1
     prompts.answer = Button.Discard
@@ -168,7 +168,8 @@ def test_cancel_on_a_new_drop_keeps_the_photo_and_the_queue(  # type: ignore[no-
     window.document.add_point(20, 20, (200, 40, 40), 6)
     prompts.answer = Button.Cancel
     drop(window, [gray_photo(tmp_path / f"{name}.png", level=90) for name in "cde"])
-    qtbot.waitUntil(lambda: prompts.asked == ["Save changes to the hints of a.png?"], timeout=5000)
+    question = "Save your colour edits (hints, colour strength) of a.png?"
+    qtbot.waitUntil(lambda: prompts.asked == [question], timeout=5000)
     assert window.photo_queue.paths == tuple(first)
     assert state(window) == ("a.png", False, True, "Photo 1 / 2")
     assert len(window.document.points) == 1 and window.isWindowModified()

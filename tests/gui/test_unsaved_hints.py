@@ -72,6 +72,19 @@ def test_opening_another_photo_without_edits_does_not_ask(qtbot, make_window, tm
     assert window.editor.path == tmp_path / "b.png"
 
 
+def test_a_strength_change_alone_is_an_unsaved_edit(  # type: ignore[no-untyped-def]
+    qtbot, make_window, tmp_path: Path, prompts: Prompts
+) -> None:
+    window = make_window()
+    open_photo(qtbot, window, gray_photo(tmp_path / "a.png", level=120))
+    window.color_panel.strength.setValue(70)
+    assert window.isWindowModified()
+    prompts.answer = Button.Cancel
+    window.open_path(gray_photo(tmp_path / "b.png", level=90))
+    assert prompts.asked == ["Save your colour edits (hints, colour strength) of a.png?"]
+    assert window.editor.path == tmp_path / "a.png" and window.editor.strength == 0.7
+
+
 def test_cancel_keeps_the_photo_and_its_hints(  # type: ignore[no-untyped-def]
     qtbot, make_window, tmp_path: Path, prompts: Prompts, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -80,7 +93,7 @@ def test_cancel_keeps_the_photo_and_its_hints(  # type: ignore[no-untyped-def]
     opened = record_opens(monkeypatch, window)
     prompts.answer = Button.Cancel
     window.open_path(gray_photo(tmp_path / "b.png", level=90))
-    assert prompts.asked == ["Save changes to the hints of a.png?"]
+    assert prompts.asked == ["Save your colour edits (hints, colour strength) of a.png?"]
     assert prompts.buttons == [Button.Save | Button.Discard | Button.Cancel]
     assert opened == []
     assert window.editor.path == photo
@@ -96,7 +109,7 @@ def test_discard_opens_the_new_photo(  # type: ignore[no-untyped-def]
     other = gray_photo(tmp_path / "b.png", level=90)
     prompts.answer = Button.Discard
     open_photo(qtbot, window, other)
-    assert prompts.asked == ["Save changes to the hints of a.png?"]
+    assert prompts.asked == ["Save your colour edits (hints, colour strength) of a.png?"]
     assert window.editor.path == other
     assert window.document.is_empty()
     assert not window.isWindowModified()
@@ -118,7 +131,8 @@ def test_save_writes_the_sidecar_then_opens_the_new_photo(  # type: ignore[no-un
     assert out.is_file()
     assert load_hints(sidecar_path(out)) == hints
     assert window.editor.path == other
-    assert prompts.asked == ["Save changes to the hints of a.png?"]  # asked once: the save made it clean
+    # Asked once: the save made it clean.
+    assert prompts.asked == ["Save your colour edits (hints, colour strength) of a.png?"]
 
 
 def test_cancelling_the_save_dialog_keeps_the_photo(  # type: ignore[no-untyped-def]
@@ -170,7 +184,7 @@ def test_closing_asks_and_cancel_keeps_the_window_open(qtbot, make_window, tmp_p
     prompts.answer = Button.Cancel
     assert not window.close()
     assert window.isVisible()
-    assert prompts.asked == ["Save changes to the hints of a.png?"]
+    assert prompts.asked == ["Save your colour edits (hints, colour strength) of a.png?"]
     assert window.editor.path == photo and len(window.document.points) == 1
     prompts.answer = Button.Discard
     assert window.close()
@@ -192,7 +206,7 @@ def test_save_on_close_saves_then_closes(  # type: ignore[no-untyped-def]
         assert not window.close()  # not yet: the save runs in the background
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=10000)
     assert load_hints(sidecar_path(out)) == hints
-    assert prompts.asked == ["Save changes to the hints of a.png?"]
+    assert prompts.asked == ["Save your colour edits (hints, colour strength) of a.png?"]
 
 
 def test_without_a_model_the_question_offers_no_save(qtbot, make_window, tmp_path: Path, prompts: Prompts) -> None:  # type: ignore[no-untyped-def]
