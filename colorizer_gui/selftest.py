@@ -95,7 +95,7 @@ def _check_result(pixels: np.ndarray, result: np.ndarray) -> tuple[float, float]
 
 
 def check_codecs() -> tuple[str, ...]:
-    """Write and read back a 16-bit RGBA PNG, a 16-bit TIFF, a WebP with alpha and a JPEG; return the formats."""
+    """Round-trip a 16-bit RGBA PNG, a 16-bit TIFF, a WebP with alpha and a JPEG, and build an ICC transform."""
     import tempfile
 
     from colorizer_gui.core import imageio
@@ -121,7 +121,13 @@ def check_codecs() -> tuple[str, ...]:
                     f"{fmt.upper()} round trip gave {back.pixels.shape} at {back.bit_depth} bit, "
                     f"alpha {'kept' if back.alpha is not None else 'lost'}"
                 )
-    return tuple(fmt for fmt, *_ in cases)
+    try:  # CMYK scans are read through their ICC profile: LittleCMS must be in the build
+        from PIL import ImageCms
+
+        ImageCms.buildTransform(ImageCms.createProfile("sRGB"), ImageCms.createProfile("sRGB"), "RGB", "RGB")
+    except Exception as exc:
+        raise SelfTestFailure(f"colour management (LittleCMS) failed: {type(exc).__name__}: {exc}") from exc
+    return (*(fmt for fmt, *_ in cases), "icc")
 
 
 def _loaded_dll(name: str) -> Path | None:

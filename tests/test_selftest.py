@@ -64,7 +64,7 @@ def test_report_measures_real_colour(tiny_model: Path) -> None:
 
 
 def test_codec_check_round_trips_every_output_format() -> None:
-    assert selftest.check_codecs() == ("png", "tiff", "webp", "jpeg")
+    assert selftest.check_codecs() == ("png", "tiff", "webp", "jpeg", "icc")
 
 
 def test_a_missing_codec_fails_the_self_test(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -17,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
+from colorizer_gui.core import _cmyk
 from colorizer_gui.core import _resolution as res
 from colorizer_gui.core.errors import UnsupportedFormatError
 
@@ -452,8 +453,9 @@ def tiff_pixels(
     bits: int,
     colormap: np.ndarray | None,
     warnings: list[str],
+    icc: bytes | None = None,
 ) -> tuple[np.ndarray, np.ndarray | None]:
-    """Map TIFF photometric interpretations onto gray/RGB + alpha, 8 or 16 bit."""
+    """Map TIFF photometric interpretations onto gray/RGB + alpha, 8 or 16 bit (CMYK through ``icc``)."""
     if arr.dtype == np.bool_:
         arr = arr.astype(np.uint8) * np.uint8(255)
     if arr.dtype not in (np.uint8, np.uint16):
@@ -477,10 +479,15 @@ def tiff_pixels(
     if photometric in (0, 1):
         gray = arr[:, :, 0]
         return np.ascontiguousarray(np.iinfo(arr.dtype).max - gray if photometric == 0 else gray), alpha
-    if photometric == 5:  # CMYK without colour management
+    if photometric == 5:
+        managed = _cmyk.to_srgb(arr[:, :, :4], icc)
+        if managed is not None:
+            warnings.append("CMYK TIFF converted to sRGB through its colour profile")
+            return managed, alpha
         top = float(np.iinfo(arr.dtype).max)
         cmyk = arr[:, :, :4].astype(np.float32) / top
         rgb = (1.0 - cmyk[:, :, :3]) * (1.0 - cmyk[:, :, 3:4]) * top
-        warnings.append("CMYK TIFF converted to RGB without its colour profile")
+        why = "its colour profile could not be used" if icc else "it has no colour profile"
+        warnings.append(f"CMYK TIFF converted to RGB by the plain ink formula ({why})")
         return rgb.round().astype(arr.dtype), alpha
     return np.ascontiguousarray(arr[:, :, :3]), alpha

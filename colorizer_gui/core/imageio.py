@@ -29,9 +29,9 @@ import tifffile
 from PIL import BmpImagePlugin, Image, ImageCms
 
 from colorizer_gui import __version__
+from colorizer_gui.core import _cmyk, _tiff_meta
 from colorizer_gui.core import _metadata as meta
 from colorizer_gui.core import _resolution as res
-from colorizer_gui.core import _tiff_meta
 from colorizer_gui.core.errors import (
     ImageReadError,
     ImageTooLargeError,
@@ -376,12 +376,12 @@ def _read_cmyk_jpeg(path: Path, data: bytes, icc: bytes | None) -> tuple[np.ndar
     try:
         with Image.open(io.BytesIO(data)) as im:
             im.load()
-            if icc is not None and icc[16:20] == b"CMYK":
+            transform = _cmyk.srgb_transform(icc)
+            if transform is not None:
                 try:
-                    src = ImageCms.ImageCmsProfile(io.BytesIO(icc))
-                    rgb = ImageCms.profileToProfile(im, src, ImageCms.createProfile("sRGB"), outputMode="RGB")
+                    rgb = ImageCms.applyTransform(im, transform)
                     if rgb is not None:
-                        return np.asarray(rgb), None
+                        return np.asarray(rgb.convert("RGB")), None
                 except ImageCms.PyCMSError:
                     pass
             return np.asarray(im.convert("RGB")), None
@@ -410,11 +410,11 @@ def _read_tiff(path: Path, fh: BinaryIO, max_pixels: int) -> _Decoded:
         raise ImageReadError(f"the TIFF file is damaged or truncated ({exc})", path=path) from exc
     if planar == 2 and arr.ndim == 3 and arr.shape[0] < arr.shape[-1]:
         arr = np.moveaxis(arr, 0, -1)
-    pixels, alpha = meta.tiff_pixels(path, arr, photometric, extrasamples, bits, colormap, warnings)
     icc = tags.get(34675)
     icc_bytes = bytes(icc) if isinstance(icc, (bytes, bytearray, np.ndarray, tuple)) else None
+    pixels, alpha = meta.tiff_pixels(path, arr, photometric, extrasamples, bits, colormap, warnings, icc_bytes)
     if photometric == 5:
-        icc_bytes = None
+        icc_bytes = None  # the pixels are sRGB now; the ink profile would misdescribe them
     orientation = tags.get(274, 1)
     orientation = int(orientation) if isinstance(orientation, int) and 1 <= int(orientation) <= 8 else 1
     sub_ifd: dict[int, Any] = {}
