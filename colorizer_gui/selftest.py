@@ -151,7 +151,7 @@ def _loaded_dll(name: str) -> Path | None:
 
 def runtime_description() -> str:
     """Which onnxruntime runs, and from where; in a frozen Windows app its DLL must be the bundle's own."""
-    import onnxruntime  # type: ignore[import-untyped]
+    import onnxruntime
 
     text = f"onnxruntime {onnxruntime.__version__} from {Path(onnxruntime.__file__).parent}"
     dll = _loaded_dll("onnxruntime.dll")

@@ -22,5 +22,6 @@ fi
 "$VENV/bin/python" -m pip install -q -e ".[test,train]"
 "$VENV/bin/ruff" check colorizer_gui training tests benchmarks scripts
 "$VENV/bin/lint-imports"
+"$VENV/bin/mypy" colorizer_gui training
 QT_QPA_PLATFORM=offscreen "$VENV/bin/python" -m pytest -q -p no:cacheprovider \
   --junitxml="${COLORIZER_JUNIT:-/tmp/colorizer-pytest.xml}" "$@"

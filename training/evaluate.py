@@ -34,9 +34,17 @@ COLOURFULNESS_TARGET = 0.70
 CHROMA_SCALES = (0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.3, 1.4, 1.6)
 
 
+def read_bgr(path: Path) -> np.ndarray:
+    """A photo as OpenCV decodes it (BGR uint8); a file it cannot decode is an error, not None."""
+    bgr = cv2.imdecode(np.fromfile(path, dtype=np.uint8), cv2.IMREAD_COLOR)
+    if bgr is None:
+        raise ValueError(f"{path} is not an image OpenCV can decode")
+    return bgr
+
+
 def load_val_crop(path: Path) -> np.ndarray:
     """Short side to 256 with INTER_AREA, centre crop 256x256, RGB uint8."""
-    bgr = cv2.imdecode(np.fromfile(path, dtype=np.uint8), cv2.IMREAD_COLOR)
+    bgr = read_bgr(path)
     h, w = bgr.shape[:2]
     s = EVAL_SIDE / min(h, w)
     bgr = cv2.resize(bgr, (max(EVAL_SIDE, round(w * s)), max(EVAL_SIDE, round(h * s))), interpolation=cv2.INTER_AREA)
@@ -57,15 +65,13 @@ def sample_hints(rgb: np.ndarray, count: int, rng: np.random.Generator) -> Hints
     points = []
     for _ in range(count):
         y, x = int(rng.integers(0, h - PATCH + 1)), int(rng.integers(0, w - PATCH + 1))
-        mean = rgb[y : y + PATCH, x : x + PATCH].reshape(-1, 3).mean(axis=0)
-        points.append(
-            HintPoint(x=x + PATCH / 2, y=y + PATCH / 2, radius=PATCH / 2, rgb=tuple(round(float(v)) for v in mean))
-        )
+        r, g, b = (round(float(v)) for v in rgb[y : y + PATCH, x : x + PATCH].reshape(-1, 3).mean(axis=0))
+        points.append(HintPoint(x=x + PATCH / 2, y=y + PATCH / 2, radius=PATCH / 2, rgb=(r, g, b)))
     return Hints(image_size=(w, h), points=tuple(points))
 
 
 def psnr(a: np.ndarray, b: np.ndarray) -> float:
-    mse = np.mean((a.astype(np.float64) - b.astype(np.float64)) ** 2)
+    mse = float(np.mean((a.astype(np.float64) - b.astype(np.float64)) ** 2))
     return float(10 * np.log10(255.0**2 / max(mse, 1e-10)))
 
 
@@ -188,8 +194,7 @@ def contact_sheet(session: ColorizerSession, historic: Path, out: Path, *, thumb
     """Input | output pairs of every historic photo, in a grid of 4 pairs per row."""
     pairs = []
     for f in sorted(historic.glob("*.jpg")):
-        bgr = cv2.imdecode(np.fromfile(f, dtype=np.uint8), cv2.IMREAD_COLOR)
-        rgb = bgr[..., ::-1]
+        rgb = read_bgr(f)[..., ::-1]
         gray = gray_of(rgb)
         result = apply_chroma(gray, predict_chroma(session, gray))
         h, w = rgb.shape[:2]

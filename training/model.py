@@ -7,6 +7,8 @@ into every decoder stage, and at full resolution in the last stage.
 
 from __future__ import annotations
 
+from typing import Any
+
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -18,7 +20,8 @@ _SKIP_BLOCKS = (0, 2, 4, 10, 15)
 _SKIP_CHANNELS = (16, 24, 40, 112, 320)
 
 
-def _pretrained_lite0(pretrained: bool) -> nn.Module:
+def _pretrained_lite0(pretrained: bool) -> Any:
+    """The EfficientNet-Lite0 classifier (untyped package: its private layers are read below)."""
     from efficientnet_lite_pytorch import EfficientNet
 
     if not pretrained:
@@ -69,9 +72,9 @@ class Generator(nn.Module):
             stem.weight.zero_()
             stem.weight[:, 0] = old.weight.sum(dim=1)  # gray image = same value on R, G and B
             stem.weight[:, 1:] = torch.randn_like(stem.weight[:, 1:]) * 0.05
-        self.stem = stem
-        self.bn0 = enc._bn0
-        self.act = enc._swish
+        self.stem: nn.Conv2d = stem
+        self.bn0: nn.Module = enc._bn0
+        self.act: nn.Module = enc._swish
         self.blocks = nn.ModuleList(list(enc._blocks[: _SKIP_BLOCKS[-1] + 1]))
         c = _SKIP_CHANNELS
         # Chroma is smooth, so the high-resolution stages stay slim (they dominate the cost).

@@ -389,7 +389,7 @@ class ColorizerSession:
 
 def _ort() -> Any:
     """onnxruntime, imported on first use so that importing the core stays cheap."""
-    import onnxruntime  # type: ignore[import-untyped]
+    import onnxruntime
 
     return onnxruntime
 

@@ -41,7 +41,7 @@ def _as_bool(value: object, default: bool) -> bool:
 
 def _as_int(value: object, default: int) -> int:
     try:
-        return int(value)  # type: ignore[call-overload,no-any-return]
+        return int(value)  # type: ignore[call-overload]
     except (TypeError, ValueError):
         return default
 
