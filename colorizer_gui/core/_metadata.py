@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
-from colorizer_gui.core import _cmyk
+from colorizer_gui.core import _cmyk, provenance
 from colorizer_gui.core import _resolution as res
 from colorizer_gui.core.errors import UnsupportedFormatError
 
@@ -28,6 +28,7 @@ __all__ = [
     "NeedMoreData",
     "apply_orientation",
     "build_exif",
+    "exif_caption",
     "exif_orientation",
     "exif_resolution",
     "exif_sub_ifd",
@@ -332,6 +333,12 @@ def exif_resolution(raw: bytes | None) -> res.Resolution | None:
     if exif is None:
         return None
     return res.from_exif(*(exif.get(tag) for tag in _EXIF_RESOLUTION_TAGS))
+
+
+def exif_caption(raw: bytes | None) -> str | None:
+    """The caption in an EXIF block's ImageDescription (not a tool's text, not our own marker), or None."""
+    exif = load_exif(raw)
+    return provenance.source_caption(exif.get(_EXIF_DESCRIPTION)) if exif is not None else None
 
 
 def exif_sub_ifd(raw: bytes | None) -> dict[int, Any]:

@@ -18,6 +18,7 @@ import numpy as np
 from PIL import Image, TiffImagePlugin
 
 from colorizer_gui.core import _metadata as meta
+from colorizer_gui.core import provenance
 
 __all__ = [
     "EXIF_PLACEHOLDER",
@@ -32,6 +33,7 @@ __all__ = [
 #: IFD0 text tags worth carrying into a TIFF output (Make, Model, DateTime, Artist, Copyright).
 TEXT_TAGS = (271, 272, 306, 315, 33432)
 _DATETIME = 306
+_DESCRIPTION = 270
 _DATETIME_ORIGINAL = 0x9003
 _INTEROP_IFD = 0xA005
 _PLACEHOLDER_TAG = 34664  # unassigned, and sorts where 34665 goes, so renaming it keeps IFD0 in order
@@ -171,6 +173,9 @@ def tags_to_exif(tags: dict[int, object], sub_ifd: dict[int, Any] | None = None)
         value = tags.get(tag)
         if isinstance(value, str) and value:
             exif[tag] = value
+    caption = provenance.source_caption(tags.get(_DESCRIPTION))
+    if caption:  # the scan's caption; outputs write it with our marker after it
+        exif[_DESCRIPTION] = caption
     if sub_ifd:
         exif.get_ifd(meta.EXIF_IFD).update(sub_ifd)
     elif not len(exif):

@@ -22,7 +22,7 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from colorizer_gui.core import imageio
+from colorizer_gui.core import imageio, provenance
 from colorizer_gui.core.errors import ColorizerError, ImageTooLargeError, ImageWriteError, UsageError
 from colorizer_gui.core.hints import Hints, load_hints, sidecar_path
 from colorizer_gui.core.imageio import DEFAULT_MAX_PIXELS, LoadedImage, SaveOptions
@@ -457,7 +457,13 @@ class _Runner:
             bit_depth=depth,
             tiff_compression=self.options.save.tiff_compression,
         )
-        imageio.write_image(item.output, rgb, alpha=image.alpha, metadata=image.metadata, options=save)
+        hints = loaded.hints
+        note = provenance.colorization_note(
+            self.session.info.version, chroma.strength, 0 if hints is None else len(hints.points) + len(hints.strokes)
+        )
+        imageio.write_image(
+            item.output, rgb, alpha=image.alpha, metadata=image.metadata, options=save, colorization=note
+        )
         reason = "; ".join(image.metadata.warnings)
         return FileResult(item.source, item.output, FileStatus.OK, reason, time.perf_counter() - loaded.started)
 

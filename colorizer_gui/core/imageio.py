@@ -29,7 +29,7 @@ import tifffile
 from PIL import BmpImagePlugin, Image, ImageCms
 
 from colorizer_gui import __version__
-from colorizer_gui.core import _cmyk, _tiff_meta
+from colorizer_gui.core import _cmyk, _tiff_meta, provenance
 from colorizer_gui.core import _metadata as meta
 from colorizer_gui.core import _resolution as res
 from colorizer_gui.core.errors import (
@@ -71,7 +71,7 @@ _TIFF_COMPRESSION = {"none": None, "zlib": "zlib", "lzw": "lzw"}
 #: Hidden temp files are named ".<name>.colorizer-tmp-<hex>" so anyone can recognise and clean them.
 TEMP_MARKER = ".colorizer-tmp-"
 SOFTWARE = f"Colorizer {__version__}"
-DESCRIPTION = "Colorized by Colorizer"
+DESCRIPTION = provenance.MARKER
 _HEAD_BYTES = 1 << 20
 #: tifffile's own rule for switching to BigTIFF (uncompressed data near 4 GiB), decided here so the EXIF
 #: sub-IFD, which only classic TIFF outputs get, is planned before writing.
@@ -509,8 +509,14 @@ def write_image(
     alpha: np.ndarray | None = None,
     metadata: ImageMetadata | None = None,
     options: SaveOptions = SaveOptions(),
+    colorization: str = "",
 ) -> None:
     """Encode ``rgb`` (gray (H, W) or RGB (H, W, 3)) to ``path`` atomically, tagged as colorized.
+
+    The description (EXIF ImageDescription, PNG Description, TIFF
+    ImageDescription) keeps the source's caption and adds our marker, with
+    ``colorization`` (``provenance.colorization_note``: model and settings) in
+    brackets after it.
 
     ICC and EXIF from ``metadata`` are kept where the format can hold them
     (orientation reset to 1, since pixels are already display-oriented); an ICC
@@ -549,7 +555,8 @@ def write_image(
     icc = metadata.icc_profile if meta.icc_matches(metadata.icc_profile, channels) else None
     try:
         with atomic_output(path) as tmp, open(tmp, "w+b") as fh:  # read too: TIFF outputs are patched
-            _encode_to(fh, fmt, pixels, alpha, icc, metadata, options)
+            description = provenance.output_description(meta.exif_caption(metadata.exif), colorization)
+            _encode_to(fh, fmt, pixels, alpha, icc, metadata, options, description)
             fh.flush()
             os.fsync(fh.fileno())
     except ImageWriteError:
@@ -566,23 +573,24 @@ def _encode_to(
     icc: bytes | None,
     metadata: ImageMetadata,
     options: SaveOptions,
+    description: str,
 ) -> None:
     """Write the encoded image into an open file (the one place that touches encoders)."""
     h, w = pixels.shape[:2]
     resolution = _checked_resolution(metadata)
     exif = meta.build_exif(
-        metadata.exif, software=SOFTWARE, description=DESCRIPTION, size=(w, h), resolution=resolution
+        metadata.exif, software=SOFTWARE, description=description, size=(w, h), resolution=resolution
     )
     xmp = metadata.xmp or None
     if fmt == "png":
         phys = res.phys_body(resolution) if resolution is not None else None
-        _write_png(fh, pixels, alpha, icc, exif, phys, xmp)
+        _write_png(fh, pixels, alpha, icc, exif, phys, xmp, description)
     elif fmt == "tiff":
-        _write_tiff(fh, pixels, alpha, icc, exif, resolution, xmp, metadata.iptc, options.tiff_compression)
+        _write_tiff(fh, pixels, alpha, icc, exif, resolution, xmp, metadata.iptc, options.tiff_compression, description)
     else:
         im = _to_pil(pixels, alpha if fmt == "webp" else None, webp=fmt == "webp")
         if fmt == "jpeg" and len(exif) > _JPEG_SEGMENT_MAX:  # e.g. a huge maker note: keep our own tags
-            exif = meta.build_exif(None, software=SOFTWARE, description=DESCRIPTION, size=(w, h), resolution=resolution)
+            exif = meta.build_exif(None, software=SOFTWARE, description=description, size=(w, h), resolution=resolution)
         kwargs: dict[str, object] = {"quality": options.quality, "exif": exif}
         if icc:
             kwargs["icc_profile"] = icc
@@ -610,6 +618,7 @@ def _write_png(
     exif: bytes,
     phys: bytes | None,
     xmp: bytes | None,
+    description: str,
 ) -> None:
     if pixels.ndim == 2 and alpha is not None:
         pixels = np.repeat(pixels[:, :, None], 3, axis=2)
@@ -619,7 +628,7 @@ def _write_png(
         buf = imagecodecs.png_encode(np.ascontiguousarray(data), level=3, strategy=3, filter=16)
     except (RuntimeError, ValueError) as exc:
         raise OSError(errno.EIO, f"the PNG encoder failed ({exc})") from exc
-    text = {"Software": SOFTWARE, "Description": DESCRIPTION}
+    text = {"Software": SOFTWARE, "Description": description}
     fh.write(meta.png_with_chunks(bytes(buf), icc=icc, exif=exif, text=text, phys=phys, xmp=xmp))
 
 
@@ -633,6 +642,7 @@ def _write_tiff(
     xmp: bytes | None,
     iptc: bytes | None,
     compression: str,
+    description: str,
 ) -> None:
     """tifffile does the image; ``exif`` (as built for the output) gives the IFD0 text tags and the sub-IFD."""
     data = pixels if alpha is None else np.dstack([pixels, alpha])
@@ -664,7 +674,7 @@ def _write_tiff(
             compression=codec,
             predictor=codec is not None and _has_imagecodecs(),
             software=SOFTWARE,
-            description=DESCRIPTION,
+            description=description,
             metadata=None,
             iccprofile=icc,
             extratags=extratags,

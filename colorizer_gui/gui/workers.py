@@ -24,7 +24,7 @@ import numpy as np
 import numpy.typing as npt
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from colorizer_gui.core import pipeline
+from colorizer_gui.core import pipeline, provenance
 from colorizer_gui.core.errors import ColorizerError
 from colorizer_gui.core.hints import Hints, save_hints, sidecar_path
 from colorizer_gui.core.imageio import LoadedImage, SaveOptions, write_image
@@ -393,7 +393,8 @@ def save_colorized(
         out_bit_depth=options.bit_depth,
         options=pipeline.ColorizeOptions(strength=strength),
     )
-    write_image(path, rgb, alpha=image.alpha, metadata=image.metadata, options=options)
+    note = provenance.colorization_note(session.info.version, strength, len(hints.points) + len(hints.strokes))
+    write_image(path, rgb, alpha=image.alpha, metadata=image.metadata, options=options, colorization=note)
     sidecar = sidecar_path(path)
     save_hints(sidecar, hints)
     return SaveOutcome(path=path, sidecar=sidecar, seconds=time.perf_counter() - start)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import QMessageBox
@@ -204,6 +205,9 @@ def test_colour_strength_scales_preview_and_save_keeps_hints(  # type: ignore[no
     assert np.ptp(saved[3, 124].astype(int)) <= 3  # gray but for the hint's faint leak
     assert np.abs(saved[60, 30].astype(int) - expected_rgb(60, BLUE)).max() <= 2
     assert load_hints(sidecar_path(out)).strength == 0  # the sidecar keeps the photo's strength
+    with Image.open(out) as im:  # the output says how it was made
+        version = window.editor.session.info.version
+        assert im.text["Description"] == f"Colorized by Colorizer (model {version}, colour strength 0 %, 1 hint)"
     assert not window.document.is_modified
 
 

@@ -1,0 +1,110 @@
+"""A scan's caption survives colorizing, and the output says how it was colorized (without stacking)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import tifffile
+from PIL import Image
+
+from colorizer_gui.core import imageio
+from colorizer_gui.core.batch import BatchOptions, run_batch
+from colorizer_gui.core.hints import HintPoint, Hints, save_hints, sidecar_path
+from colorizer_gui.core.imageio import read_image, write_image
+from colorizer_gui.core.provenance import colorization_note, output_description, source_caption
+from colorizer_gui.core.session import ColorizerSession
+
+CAPTION = "Main Street looking north, 1915. Gift of the Weber family."
+
+
+def _gray(seed: int = 5) -> np.ndarray:
+    return np.random.default_rng(seed).integers(30, 220, (48, 64), dtype=np.uint8)
+
+
+def description_of(path: Path) -> str:
+    """The description an output carries where its format keeps it (TIFF tag 270, PNG text, EXIF)."""
+    if path.suffix == ".tif":
+        with tifffile.TiffFile(path) as tif:
+            return str(tif.pages.first.tags["ImageDescription"].value)
+    with Image.open(path) as im:
+        if path.suffix == ".png":
+            assert im.text["Description"] == im.getexif()[0x010E]  # both places agree
+        return str(im.getexif()[0x010E])
+
+
+def test_the_note_says_model_strength_and_hints_only_where_they_matter() -> None:
+    assert colorization_note("0.2.1") == "model 0.2.1"
+    assert colorization_note("0.2.1", 0.8, 3) == "model 0.2.1, colour strength 80 %, 3 hints"
+    assert colorization_note("0.2.1", 1.0, 1) == "model 0.2.1, 1 hint"
+
+
+def test_captions_are_told_from_tool_text_and_our_own_marker() -> None:
+    assert source_caption(CAPTION) == CAPTION
+    assert source_caption('{"shape": [48, 64]}') is None  # tifffile's own
+    assert source_caption("ImageJ=1.54f\nimages=1") is None
+    assert source_caption("Colorized by Colorizer (model 0.2.1)") is None
+    assert source_caption("  \x00") is None and source_caption(None) is None and source_caption(b"x") is None
+    ours = output_description(CAPTION, "model 0.2.1")
+    assert ours == f"{CAPTION} [Colorized by Colorizer (model 0.2.1)]"
+    assert output_description(ours, "model 0.3.0") == f"{CAPTION} [Colorized by Colorizer (model 0.3.0)]"
+    assert output_description(None) == "Colorized by Colorizer"
+
+
+def _captioned_jpeg(folder: Path) -> Path:
+    path = folder / "scan.jpg"
+    exif = Image.Exif()
+    exif[0x010E] = CAPTION
+    Image.fromarray(_gray()).convert("RGB").save(path, quality=95, exif=exif)
+    return path
+
+
+def _captioned_tiff(folder: Path) -> Path:
+    path = folder / "scan.tif"
+    tifffile.imwrite(path, np.stack([_gray()] * 3, axis=-1), description=CAPTION, metadata=None)
+    return path
+
+
+@pytest.mark.parametrize("make_source", [_captioned_jpeg, _captioned_tiff], ids=["jpeg", "tiff"])
+@pytest.mark.parametrize("fmt", ["jpeg", "png", "tiff", "webp"])
+def test_a_batch_keeps_the_caption_and_names_the_model_and_strength(
+    tmp_path: Path, tiny_model: Path, make_source: object, fmt: str
+) -> None:
+    source = make_source(tmp_path)  # type: ignore[operator]
+    session = ColorizerSession(tiny_model)
+    report = run_batch(session, [source], BatchOptions(output_dir=tmp_path / "out", output_format=fmt, strength=0.8))
+    assert report.ok == 1, report.results
+    out = report.results[0].output
+    assert out is not None
+    note = f"model {session.info.version}, colour strength 80 %"
+    assert description_of(out) == f"{CAPTION} [Colorized by Colorizer ({note})]"
+    assert read_image(source).pixels.shape[:2] == (48, 64)  # the original is untouched and still reads
+
+
+def test_hints_are_counted_and_a_second_pass_does_not_stack_markers(tmp_path: Path, tiny_model: Path) -> None:
+    source = _captioned_jpeg(tmp_path)
+    save_hints(
+        sidecar_path(source),
+        Hints(image_size=(64, 48), points=(HintPoint(10, 10, 4, (200, 40, 40)), HintPoint(40, 30, 4, (40, 40, 200)))),
+    )
+    session = ColorizerSession(tiny_model)
+    first = run_batch(session, [source], BatchOptions(output_dir=tmp_path / "one"))
+    out = first.results[0].output
+    assert out is not None
+    assert description_of(out) == f"{CAPTION} [Colorized by Colorizer (model {session.info.version}, 2 hints)]"
+    again = run_batch(session, [out], BatchOptions(output_dir=tmp_path / "two"))
+    out2 = again.results[0].output
+    assert out2 is not None
+    assert description_of(out2) == f"{CAPTION} [Colorized by Colorizer (model {session.info.version})]"
+
+
+def test_without_a_caption_the_marker_stands_alone(tmp_path: Path) -> None:
+    out = tmp_path / "plain.png"
+    write_image(out, _gray(), colorization="model 9.9")
+    assert description_of(out) == "Colorized by Colorizer (model 9.9)"
+    plain = tmp_path / "plain.tif"
+    tifffile.imwrite(plain, _gray())  # tifffile writes its own shape description
+    loaded = read_image(plain)
+    write_image(tmp_path / "again.tif", loaded.pixels, metadata=loaded.metadata)
+    assert description_of(tmp_path / "again.tif") == imageio.DESCRIPTION
