@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
-from colorizer_gui.core import _cmyk, provenance
+from colorizer_gui.core import _cmyk, _iptc, provenance
 from colorizer_gui.core import _resolution as res
 from colorizer_gui.core.errors import UnsupportedFormatError
 
@@ -76,6 +76,7 @@ class HeaderInfo:
     xmp: bytes | None = None
     resolution: res.Resolution | None = None  # JFIF density or pHYs, as stored (before orientation)
     notes: tuple[str, ...] = ()  # metadata that was present but could not be kept
+    iptc: bytes | None = None  # IPTC-IIM from a JPEG's Photoshop APP13
 
 
 def sniff_format(head: bytes) -> str | None:
@@ -118,6 +119,7 @@ def _parse_jpeg(data: memoryview, complete: bool) -> HeaderInfo:
     density: res.Resolution | None = None
     extended_xmp = False
     icc_chunks: dict[int, bytes] = {}
+    photoshop = bytearray()
     sos = -1
     n = len(data)
     while pos < n:
@@ -152,6 +154,8 @@ def _parse_jpeg(data: memoryview, complete: bool) -> HeaderInfo:
             extended_xmp = True
         elif marker == 0xE2 and bytes(segment[:12]) == b"ICC_PROFILE\x00":
             icc_chunks[segment[12]] = bytes(segment[14:])
+        elif marker == 0xED and bytes(segment[: len(_iptc.APP13_PREFIX)]) == _iptc.APP13_PREFIX:
+            photoshop += segment[len(_iptc.APP13_PREFIX) :]  # a large block continues in the next APP13
         elif marker == 0xDA:
             sos = pos
             break
@@ -164,6 +168,12 @@ def _parse_jpeg(data: memoryview, complete: bool) -> HeaderInfo:
         raise ValueError("the JPEG header gives a zero image size")
     icc = b"".join(icc_chunks[k] for k in sorted(icc_chunks)) if icc_chunks else None
     truncated = complete and (sos < 0 or bytes(data[sos:]).rfind(b"\xff\xd9") < 0)
+    notes = ["extended XMP (the part beyond 64 KB) was not kept"] if extended_xmp else []
+    iptc = None
+    try:
+        iptc = _iptc.iptc_from_resources(bytes(photoshop)) if photoshop else None
+    except ValueError:
+        notes.append("the JPEG's IPTC block is damaged and was dropped")
     return HeaderInfo(
         "jpeg",
         size[0],
@@ -174,7 +184,8 @@ def _parse_jpeg(data: memoryview, complete: bool) -> HeaderInfo:
         truncated=truncated,
         xmp=xmp,
         resolution=density,
-        notes=("extended XMP (the part beyond 64 KB) was not kept",) if extended_xmp else (),
+        notes=tuple(notes),
+        iptc=iptc,
     )
 
 

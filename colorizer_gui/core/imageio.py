@@ -29,7 +29,7 @@ import tifffile
 from PIL import BmpImagePlugin, Image, ImageCms
 
 from colorizer_gui import __version__
-from colorizer_gui.core import _cmyk, _tiff_meta, provenance
+from colorizer_gui.core import _cmyk, _iptc, _tiff_meta, provenance
 from colorizer_gui.core import _metadata as meta
 from colorizer_gui.core import _resolution as res
 from colorizer_gui.core.errors import (
@@ -95,7 +95,8 @@ class ImageMetadata:
     ``xmp`` is the source's XMP packet byte for byte; values in it such as
     tiff:Orientation or exif:PixelXDimension may be stale once orientation is
     applied, and the EXIF written next to it is what holds the true values.
-    ``iptc`` is IPTC-IIM from a TIFF (tag 33723); only TIFF outputs keep it.
+    ``iptc`` is IPTC-IIM from a TIFF (tag 33723) or a JPEG (Photoshop APP13,
+    resource 0x0404); TIFF and JPEG outputs keep it.
     """
 
     source_format: str
@@ -328,7 +329,7 @@ def _read_other(path: Path, data: bytes, info: meta.HeaderInfo) -> _Decoded:
     if info.format == "jpeg" and info.components == 4:
         pixels, icc = _read_cmyk_jpeg(path, data, info.icc_profile)
         warnings.append("CMYK JPEG converted to RGB")
-        return _Decoded(pixels, None, icc, info.exif, orientation, warnings, resolution, info.xmp)
+        return _Decoded(pixels, None, icc, info.exif, orientation, warnings, resolution, info.xmp, iptc=info.iptc)
     try:
         raw = _decode_pixels(info.format, data)
     except (RuntimeError, ValueError, OSError, EOFError) as exc:
@@ -344,7 +345,9 @@ def _read_other(path: Path, data: bytes, info: meta.HeaderInfo) -> _Decoded:
     if raw.ndim == 3 and raw.shape[2] == 1:
         raw = raw[:, :, 0]
     pixels = np.ascontiguousarray(raw)
-    return _Decoded(pixels, alpha, info.icc_profile, info.exif, orientation, warnings, resolution, info.xmp)
+    return _Decoded(
+        pixels, alpha, info.icc_profile, info.exif, orientation, warnings, resolution, info.xmp, iptc=info.iptc
+    )
 
 
 def _decode_pixels(fmt: str, data: bytes) -> np.ndarray:
@@ -530,9 +533,9 @@ def write_image(
     tag 700. TIFF outputs keep the EXIF sub-IFD (DateTimeOriginal, scanner
     and camera settings) as a real EXIF IFD, except BigTIFF (over ~4 GiB
     uncompressed), which gets DateTimeOriginal as DateTime when there is none;
-    GPS and the EXIF thumbnail are not written to TIFF. IPTC is written only
-    to TIFF: JPEG would need a Photoshop APP13 block, PNG and WebP have no
-    standard place. A metadata block that cannot be encoded is left out,
+    GPS and the EXIF thumbnail are not written to TIFF. IPTC goes into TIFF
+    tag 33723 and a JPEG APP13 (not past one 64 KB segment); PNG and WebP
+    have no standard place for it. A metadata block that cannot be encoded is left out,
     never failing the write.
 
     Raises
@@ -599,7 +602,18 @@ def _encode_to(
         dpi = resolution.dpi() if resolution is not None else None
         if fmt == "jpeg" and dpi is not None and all(1 <= round(d) <= 65535 for d in dpi):
             kwargs["dpi"] = dpi  # JFIF density: whole dots per inch
-        im.save(fh, "JPEG" if fmt == "jpeg" else "WEBP", **kwargs)
+        if fmt == "jpeg" and metadata.iptc:
+            _save_jpeg_with_iptc(fh, im, kwargs, metadata.iptc)
+        else:
+            im.save(fh, "JPEG" if fmt == "jpeg" else "WEBP", **kwargs)
+
+
+def _save_jpeg_with_iptc(fh: BinaryIO, im: Image.Image, kwargs: dict[str, object], iptc: bytes) -> None:
+    """Pillow cannot write APP13, so the JPEG is encoded in memory and the IPTC segment spliced in."""
+    buf = io.BytesIO()
+    im.save(buf, "JPEG", **kwargs)
+    encoded = buf.getvalue()
+    fh.write(_iptc.with_iptc(encoded, iptc) or encoded)  # IPTC over 64 KB is left out
 
 
 def _to_pil(pixels: np.ndarray, alpha: np.ndarray | None, *, webp: bool) -> Image.Image:
