@@ -130,6 +130,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="show what would be done, write nothing")
     p.add_argument("--overwrite", action="store_true", help="redo outputs that already exist")
     p.add_argument(
+        "--allow-sleep",
+        action="store_true",
+        help="let the computer sleep during the batch (by default sleep is held off until it ends)",
+    )
+    p.add_argument(
         "--max-pixels",
         type=_pixels,
         default=DEFAULT_MAX_PIXELS,
@@ -369,6 +374,7 @@ def _run(args: argparse.Namespace) -> int:
         hints_file=args.hints,
         max_pixels=args.max_pixels,
         strength=args.strength,
+        keep_awake=not args.allow_sleep,
     )
     if not plan_batch(args.inputs, options):
         raise UsageError("no images found in " + ", ".join(str(p) for p in args.inputs))

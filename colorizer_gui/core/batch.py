@@ -17,6 +17,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path
@@ -26,6 +27,7 @@ from colorizer_gui.core import imageio, provenance
 from colorizer_gui.core.errors import ColorizerError, ImageTooLargeError, ImageWriteError, UsageError
 from colorizer_gui.core.hints import Hints, load_hints, sidecar_path
 from colorizer_gui.core.imageio import DEFAULT_MAX_PIXELS, LoadedImage, SaveOptions
+from colorizer_gui.core.keep_awake import keep_awake
 from colorizer_gui.core.strength import check_strength
 
 if TYPE_CHECKING:
@@ -114,6 +116,8 @@ class BatchOptions:
     #: Scale of the automatic colour (``pipeline.ColorizeOptions.strength``): 1 is the model's own.
     #: A photo whose hints sidecar sets its own ``strength`` keeps that one.
     strength: float = 1.0
+    #: Hold off system sleep while files are being colorized (``core.keep_awake``).
+    keep_awake: bool = True
 
 
 @dataclass(frozen=True)
@@ -388,7 +392,9 @@ def run_batch(
         _dry_run(todo, options, tally)
     elif todo:
         _clean_stale_temps([item for _, item in todo])
-        _Runner(session, options, cancel, tally).run(todo)
+        reason = f"colorizing {len(todo)} photo{'s' if len(todo) != 1 else ''}"
+        with keep_awake(reason) if options.keep_awake else nullcontext():
+            _Runner(session, options, cancel, tally).run(todo)
     for index, item in enumerate(items):
         if index not in tally.results:
             tally.add(index, FileResult(item.source, None, FileStatus.SKIPPED, "cancelled", 0.0))
