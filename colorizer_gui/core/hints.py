@@ -57,6 +57,7 @@ __all__ = [
     "hints_from_dict",
     "hints_to_dict",
     "load_hints",
+    "rasterize_hint_ids",
     "rasterize_hints",
     "save_hints",
     "sidecar_path",
@@ -364,30 +365,47 @@ def rasterize_hints(
     mask = np.zeros((ph, pw), dtype=np.float32)
     if hints.is_empty():
         return hint_ab, mask
+    planes = _draw(hints, content)
+    hint_ab[0, :ch, :cw] = planes[0]
+    hint_ab[1, :ch, :cw] = planes[1]
+    mask[:ch, :cw] = planes[2]
+    return hint_ab, mask
+
+
+def rasterize_hint_ids(hints: Hints, content: tuple[int, int]) -> npt.NDArray[np.int32]:
+    """Which hint each working pixel shows, as drawn by :func:`rasterize_hints` (0: none).
+
+    Strokes are numbered 1.. in order, then points, so the spreading can count each hint once.
+    """
+    if hints.is_empty():
+        return np.zeros(content, dtype=np.int32)
+    return _draw(hints, content)[3].astype(np.int32)
+
+
+def _draw(hints: Hints, content: tuple[int, int]) -> list[npt.NDArray[np.float32]]:
+    """Content-sized planes a, b, mask and hint number, clipped at their border (the padding stays empty)."""
+    ch, cw = content
     width, height = hints.image_size
     sx, sy = cw / width, ch / height
     scale = math.sqrt(sx * sy)
-    # Draw on content-sized planes, clipped at their border, so the padding stays empty.
-    planes = [np.zeros((ch, cw), dtype=np.float32) for _ in range(3)]
+    planes = [np.zeros((ch, cw), dtype=np.float32) for _ in range(4)]
 
     def to_working(x: float, y: float) -> tuple[float, float]:
         # Pixel centres map onto pixel centres: index i covers [i - 0.5, i + 0.5).
         return (x + 0.5) * sx - 0.5, (y + 0.5) * sy - 0.5
 
+    number = itertools.count(1)
     for stroke in hints.strokes:
-        values = (*_rgb_to_ab(stroke.rgb), 1.0)
+        values = (*_rgb_to_ab(stroke.rgb), 1.0, float(next(number)))
         vertices = [to_working(x, y) for x, y in stroke.points]
         # A lone vertex is a dot of radius >= 1; a polyline is at least one pixel wide.
         half = max(1.0, stroke.width * scale / 2) if len(vertices) == 1 else max(1.0, stroke.width * scale) / 2
         _paint(planes, values, _capsules(vertices, half, (ch, cw)))
     for point in hints.points:
-        values = (*_rgb_to_ab(point.rgb), 1.0)
+        values = (*_rgb_to_ab(point.rgb), 1.0, float(next(number)))
         center = to_working(point.x, point.y)
         _paint(planes, values, _capsules([center], max(1.0, point.radius * scale), (ch, cw)))
-    hint_ab[0, :ch, :cw] = planes[0]
-    hint_ab[1, :ch, :cw] = planes[1]
-    mask[:ch, :cw] = planes[2]
-    return hint_ab, mask
+    return planes
 
 
 _Shape = tuple[slice, slice, npt.NDArray[np.bool_]] | None

@@ -49,6 +49,31 @@ def test_a_hint_stays_on_what_the_model_sees_as_one_object() -> None:
     assert blind[1, 31, 60] - ab[1, 31, 60] > 20.0  # without the chroma term it would leak
 
 
+def test_a_broad_stroke_does_not_outweigh_a_small_point_by_its_size() -> None:
+    """One flat field: a wide brush stroke along the left edge, a small point near the right edge.
+
+    Beside the point, the point's colour wins; counted by pixels, the stroke (40x more of them) would.
+    """
+    lightness = np.full((64, 128), 60.0, dtype=np.float32)
+    ab = np.zeros((2, 64, 128), dtype=np.float32)
+    hint_ab, mask = np.zeros_like(ab), np.zeros((64, 128), dtype=np.float32)
+    ids = np.zeros((64, 128), dtype=np.int32)
+    blue, brown = np.array([0.0, -40.0], np.float32), np.array([20.0, 30.0], np.float32)
+    hint_ab[:, :, 4:20], mask[:, 4:20], ids[:, 4:20] = blue[:, None, None], 1.0, 1  # 1,024 pixels
+    hint_ab[:, 31:36, 110:115], mask[31:36, 110:115], ids[31:36, 110:115] = brown[:, None, None], 1.0, 2  # 25
+    out = propagate_hints(ab, lightness, hint_ab, mask, ids=ids, hint_count=2)
+
+    def point_share(b: float) -> float:
+        """How far from the stroke's b towards the point's b a pixel went (0 stroke .. 1 point)."""
+        return float((b - blue[1]) / (brown[1] - blue[1]))
+
+    beside = out[:, 33, 104]  # 6 px from the point, 84 px from the stroke
+    assert point_share(beside[1]) > 0.8 and beside[0] > 0.7 * brown[0]
+    assert point_share(out[1, 33, 30]) < 0.2  # and beside the stroke, the stroke's colour
+    as_one = propagate_hints(ab, lightness, hint_ab, mask, hint_count=2)  # no ids: one hint of two colours
+    assert point_share(as_one[1, 33, 104]) < 0.2  # counted by pixels, the stroke would have won
+
+
 def test_no_hints_changes_nothing() -> None:
     ab = np.random.default_rng(0).normal(size=(2, 16, 16)).astype(np.float32)
     out = propagate_hints(ab, np.zeros((16, 16), np.float32), np.zeros_like(ab), np.zeros((16, 16), np.float32))

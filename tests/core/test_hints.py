@@ -19,6 +19,7 @@ from colorizer_gui.core.hints import (
     hints_from_dict,
     hints_to_dict,
     load_hints,
+    rasterize_hint_ids,
     rasterize_hints,
     save_hints,
     sidecar_path,
@@ -245,6 +246,19 @@ def test_points_paint_over_strokes() -> None:
     hint_ab, _ = rasterize_hints(hints, content=(50, 50), padded=(64, 64))
     np.testing.assert_allclose(hint_ab[:, 25, 25], _ab((255, 0, 0)), atol=1e-4)
     np.testing.assert_allclose(hint_ab[:, 25, 5], _ab((0, 0, 255)), atol=1e-4)
+
+
+def test_hint_ids_number_strokes_then_points_as_drawn() -> None:
+    hints = Hints(
+        image_size=(64, 48),
+        points=(HintPoint(x=10, y=10, radius=3, rgb=(1, 2, 3)), HintPoint(x=40, y=20, radius=3, rgb=(1, 2, 3))),
+        strokes=(HintStroke(points=((0.0, 20.0), (63.0, 20.0)), width=4, rgb=(9, 9, 9)),),
+    )
+    ids = rasterize_hint_ids(hints, (48, 64))
+    _, mask = rasterize_hints(hints, (48, 64), (48, 64))
+    assert ids.dtype == np.int32 and np.array_equal(ids > 0, mask > 0)
+    assert ids[20, 60] == 1 and ids[10, 10] == 2 and ids[20, 40] == 3  # the second point paints over the stroke
+    assert not rasterize_hint_ids(Hints(image_size=(64, 48)), (48, 64)).any()
 
 
 def test_empty_hints_give_empty_planes() -> None:

@@ -184,8 +184,9 @@ def test_hints_for_a_smaller_copy_are_scaled_to_the_image(tiny_session: Colorize
     half = Hints(image_size=(300, 200), points=(HintPoint(x=75, y=150, radius=30, rgb=(200, 60, 40)),))
     a = predict_chroma(tiny_session, gray, hints=full)
     b = predict_chroma(tiny_session, gray, hints=half)
-    differing = np.abs(a.ab - b.ab).max(axis=0) > 1e-3
-    assert differing.sum() <= 4  # at most a rounding pixel at the disk's rim
+    difference = np.abs(a.ab - b.ab).max(axis=0)
+    assert (difference > 0.05).sum() <= 4  # at most a rounding pixel at the disk's rim
+    assert difference.max() < 2  # and that pixel is nearly the hint's colour either way
     out = apply_chroma(gray, b)
     assert np.abs(_lab(out)[300, 150, 1:] - BASE).max() > 10  # the hint changed the colour there
 

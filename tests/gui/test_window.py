@@ -76,7 +76,9 @@ def test_stroke_colours_the_preview_and_is_saved_with_its_sidecar(qtbot, make_wi
     assert window.document.undo_stack.count() == 1
     assert np.abs(np.array(window.editor.sample_result(64, 48)) - expected_rgb(60, BLUE)).max() <= 1
     assert np.abs(np.array(window.editor.sample_result(64, 8)) - base_rgb(230)).max() <= 1
-    assert np.abs(np.array(window.editor.sample_result(64, 80)) - expected_rgb(60, BLUE)).max() <= 2  # spread
+    # A quarter of the photo away on the same flat field, the stroke's colour has spread almost all the way.
+    spread = np.array(window.editor.sample_result(64, 80)) - base_rgb(60)
+    assert np.all(np.abs(spread - (expected_rgb(60, BLUE) - base_rgb(60))) <= 0.1 * np.abs(spread) + 1)
 
     # What is on screen, with the hint overlay hidden, is the colorized result.
     window.hints_action.trigger()
