@@ -41,7 +41,7 @@ LIGHTNESS_SIGMA = 10.0
 #: Difference of predicted chroma (Lab ab units) at which a hint's influence falls to ~60 %.
 CHROMA_SIGMA = 10.0
 #: Summed hint weight (one hint at full kernel weighs 1) at which a correction is half applied.
-EPSILON = 0.04
+EPSILON = 0.08
 #: Power on each hint's weight when hints compete for a pixel: 1 blends them evenly, higher lets the
 #: best-matching hint take the pixel.
 COMPETITION = 2.0
