@@ -309,10 +309,16 @@ def _reason(exc: BaseException) -> str:
 
 
 def _hints_for(item: BatchItem, hints_file: Path | None) -> Hints | None:
-    path = hints_file if hints_file is not None else sidecar_path(item.source)
-    if hints_file is None and not path.is_file():
-        return None
-    return load_hints(path)
+    """``--hints``, else the sidecar next to the photo, else the one the GUI saved next to its output.
+
+    The last lets ``--overwrite`` redo a photo someone tuned and saved in the window, hints and all.
+    """
+    if hints_file is not None:
+        return load_hints(hints_file)
+    for path in (sidecar_path(item.source), sidecar_path(item.output)):
+        if path.is_file():
+            return load_hints(path)
+    return None
 
 
 def _clean_stale_temps(items: Sequence[BatchItem]) -> None:

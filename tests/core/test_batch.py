@@ -189,6 +189,27 @@ def test_sidecar_and_hints_file_colour_the_photo(tmp_path: Path, shared_data: Pa
         run_batch(session, [photo, photo.with_name("q.png")], opts)
 
 
+def test_overwrite_keeps_the_hints_the_window_saved_next_to_the_output(
+    tmp_path: Path, shared_data: Path, session: ColorizerSession
+) -> None:
+    """The GUI writes out/p.png and out/p.png.hints.json; a later --overwrite batch of the originals redoes
+    p.png with those hints (and their strength), not without them."""
+    photo = tmp_path / "in" / "p.png"
+    photo.parent.mkdir()
+    gray = gray_of(small_photo(shared_data, 4))
+    write_image(photo, gray)
+    h, w = gray.shape
+    out = tmp_path / "out"
+    out.mkdir()
+    write_image(out / "p.png", np.stack([gray] * 3, axis=-1))  # what the window saved
+    green = HintPoint(x=w / 2, y=h / 2, radius=4 * max(w, h), rgb=(40, 180, 60))
+    save_hints(sidecar_path(out / "p.png"), Hints(image_size=(w, h), points=(green,), strength=0.5))
+    assert run_batch(session, [photo.parent], BatchOptions(output_dir=out, overwrite=True)).ok == 1
+    a, _ = mean_ab(read_image(out / "p.png").pixels)
+    assert a < -20  # green, from the sidecar next to the output
+    assert not sidecar_path(photo).exists()  # nothing was written beside the original
+
+
 def test_bad_sidecar_fails_that_file_only(tmp_path: Path, archive: Path, session: ColorizerSession) -> None:
     sidecar_path(archive / "a.jpg").write_text("{not json")
     report = run_batch(session, [archive], BatchOptions(output_dir=tmp_path / "out"))
