@@ -186,7 +186,7 @@ def test_hints_for_a_smaller_copy_are_scaled_to_the_image(tiny_session: Colorize
     b = predict_chroma(tiny_session, gray, hints=half)
     difference = np.abs(a.ab - b.ab).max(axis=0)
     assert (difference > 0.05).sum() <= 4  # at most a rounding pixel at the disk's rim
-    assert difference.max() < 2  # and that pixel is nearly the hint's colour either way
+    assert difference.max() < 4  # and that pixel is within ~10 % of the hint's colour either way
     out = apply_chroma(gray, b)
     assert np.abs(_lab(out)[300, 150, 1:] - BASE).max() > 10  # the hint changed the colour there
 
