@@ -1,4 +1,4 @@
-"""Losses: class-rebalanced Huber on ab (fights grey/sepia washes) and least-squares GAN terms."""
+"""Losses: class-rebalanced Huber on ab (fights grey/sepia washes), a colour-cast term, least-squares GAN."""
 
 from __future__ import annotations
 
@@ -26,6 +26,15 @@ def rebalanced_huber(pred: torch.Tensor, target: torch.Tensor, weights: torch.Te
     w = weights.to(pred.device)[ia, ib]
     per_pixel = F.smooth_l1_loss(pred, target, reduction="none", beta=0.05).sum(dim=1)
     return (w * per_pixel).mean()
+
+
+def cast_l1(pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    """L1 between each photo's mean predicted ab and its true mean ab: the photo's overall colour cast.
+
+    Per-pixel losses let a model paint gray concrete a little gold everywhere at small cost per
+    pixel; summed over a photo that cast is what costs PSNR, and this term prices it directly.
+    """
+    return (pred.mean(dim=(2, 3)) - target.mean(dim=(2, 3))).abs().sum(dim=1).mean()
 
 
 def lsgan_d(real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:

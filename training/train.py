@@ -24,7 +24,7 @@ import torch
 
 from . import data as data_mod
 from .hint_sim import simulate_hints
-from .losses import lsgan_d, lsgan_g, rebalance_weights, rebalanced_huber
+from .losses import cast_l1, lsgan_d, lsgan_g, rebalance_weights, rebalanced_huber
 from .model import Generator, PatchDiscriminator, cast_weights
 
 REPO = Path(__file__).resolve().parent.parent
@@ -66,6 +66,8 @@ class TrainConfig:
     hints_none: float = 0.3
     #: Sampling weight per photo group (``data.sampling_weights``), e.g. ``{"camvid": 2.0}``; None = uniform.
     emphasis: dict[str, float] | None = None
+    #: Weight of the colour-cast term (``losses.cast_l1``, each photo's mean ab); 0 = off.
+    lambda_cast: float = 0.0
 
 
 def lr_factor(cfg: TrainConfig, step: int) -> float:
@@ -179,6 +181,10 @@ class Trainer:
         self.opt_g.zero_grad(set_to_none=True)
         loss_l1 = rebalanced_huber(fake, ab, self.weights)
         loss = cfg.lambda_l1 * loss_l1
+        if cfg.lambda_cast:
+            loss_cast = cast_l1(fake, ab)
+            loss = loss + cfg.lambda_cast * loss_cast
+            logs["cast"] = float(loss_cast.detach())
         if use_gan:
             with self._autocast():
                 score = self.d(lightness, fake)

@@ -195,3 +195,26 @@ def test_hints_none_sets_the_share_of_automatic_samples() -> None:
         hints = simulate_hints(ab, np.random.default_rng(1), p_none=share)
         without = float((hints[:, 2].flatten(1).amax(dim=1) == 0).float().mean())
         assert without == pytest.approx(share, abs=0.06)
+
+
+def test_the_cast_term_prices_a_photo_wide_tint_and_trains() -> None:
+    from training.losses import cast_l1
+
+    target = torch.zeros(2, 2, 8, 8)
+    target[0, 1, :, :4] = 0.4  # half the photo yellow: a mean b of 0.2
+    tinted = target.clone()
+    tinted[:, 1] += 0.1  # the same picture with a slight yellow cast everywhere
+    signs = torch.ones(2, 2, 8, 8)
+    signs[..., ::2] = -1
+    noisy = target + 0.1 * signs  # as wrong on every pixel, but no cast
+    assert cast_l1(target, target) == 0
+    assert float(cast_l1(tinted, target)) == pytest.approx(0.1)
+    assert float(cast_l1(noisy, target)) == pytest.approx(0.0, abs=1e-6)
+
+
+def test_a_step_with_the_cast_term(shared_data: Path, torch_threads: None) -> None:
+    from dataclasses import replace
+
+    trainer = Trainer(replace(TINY, lambda_cast=50.0), shared_data, cache_dir=None, pretrained=False)
+    logs = trainer.step()
+    assert logs["cast"] >= 0 and np.isfinite(logs["l1"])
