@@ -18,7 +18,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-__all__ = ["keep_awake"]
+__all__ = ["keep_awake", "system_environment"]
 
 log = logging.getLogger(__name__)
 
@@ -59,13 +59,33 @@ def _helper_command(reason: str) -> list[str] | None:
     return None
 
 
+def system_environment() -> dict[str, str]:
+    """The environment for a system program: in the packaged app, without the bundle's library path.
+
+    PyInstaller's bootloader puts the bundle's libraries first on ``LD_LIBRARY_PATH`` and keeps the
+    user's own in ``LD_LIBRARY_PATH_ORIG``; a system tool must load the system's libraries.
+    """
+    env = dict(os.environ)
+    if getattr(sys, "frozen", False):
+        original = env.pop("LD_LIBRARY_PATH_ORIG", None)
+        if original is None:
+            env.pop("LD_LIBRARY_PATH", None)
+        else:
+            env["LD_LIBRARY_PATH"] = original
+    return env
+
+
 @contextmanager
 def _helper(command: list[str] | None) -> Iterator[bool]:
     process = None
     if command is not None:
         try:
             process = subprocess.Popen(
-                command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                env=system_environment(),
             )
         except OSError as exc:
             log.info("cannot hold off sleep (%s): %s", command[0], exc)

@@ -53,6 +53,21 @@ def test_the_lock_is_held_inside_the_block_and_released_after(linux: Path) -> No
     assert "stopped" in log.read_text()
 
 
+def test_in_the_packaged_app_the_helper_gets_the_users_library_path(
+    linux: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = _fake_inhibitor(linux)
+    script = linux / "systemd-inhibit"
+    script.write_text(script.read_text().replace('echo "$@"', 'echo "lib=$LD_LIBRARY_PATH" "$@"'))
+    monkeypatch.setattr(ka.sys, "frozen", True, raising=False)
+    monkeypatch.setenv("LD_LIBRARY_PATH", "/bundle/_internal:/opt/site/lib")
+    monkeypatch.setenv("LD_LIBRARY_PATH_ORIG", "/opt/site/lib")
+    with ka.keep_awake("x") as held:
+        assert held and "lib=/opt/site/lib " in log.read_text()
+    monkeypatch.delenv("LD_LIBRARY_PATH_ORIG")
+    assert "LD_LIBRARY_PATH" not in ka.system_environment()  # the user had none: none at all
+
+
 def test_a_helper_that_cannot_take_the_lock_is_not_counted(linux: Path) -> None:
     _fake_inhibitor(linux, works=False)
     with ka.keep_awake("x") as held:
