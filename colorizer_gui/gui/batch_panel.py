@@ -110,7 +110,11 @@ class BatchPanel(QDockWidget):
         for name in ["auto", *providers]:
             self.provider_box.addItem(name, name)
 
-        self.start_button = keyed(QPushButton("Start"), "Colorize every input into the output folder", "Ctrl+Return")
+        self.start_button = keyed(
+            QPushButton("Start"),
+            "Colorize every input into the output folder (the computer is kept from sleeping until it ends)",
+            "Ctrl+Return",
+        )
         self.start_button.clicked.connect(self.start)
         self.cancel_button = keyed(QPushButton("&Cancel"), "Stop after the files being written")
         self.cancel_button.setEnabled(False)
