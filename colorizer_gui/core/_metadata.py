@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from PIL import Image
+from PIL import Image, TiffTags
 
 from colorizer_gui.core import _cmyk, _iptc, provenance
 from colorizer_gui.core import _resolution as res
@@ -36,7 +36,9 @@ __all__ = [
     "load_exif",
     "parse_header",
     "png_with_chunks",
+    "readable_text",
     "sniff_format",
+    "text_bytes",
     "tiff_pixels",
 ]
 
@@ -400,6 +402,7 @@ def build_exif(
     """
     exif = load_exif(source) or Image.Exif()
     try:
+        _keep_text_bytes(exif)
         _stamp(exif, software, description, resolution)
         sub = exif.get_ifd(EXIF_IFD)
         if _EXIF_PIXEL_X in sub or _EXIF_PIXEL_Y in sub:
@@ -411,10 +414,32 @@ def build_exif(
         return bytes(fresh.tobytes())
 
 
+def text_bytes(text: str) -> bytes:
+    """The bytes behind EXIF text as Pillow reads it (Latin-1, one character per byte), e.g. UTF-8 from exiftool."""
+    return text.encode("latin-1", "replace")
+
+
+def readable_text(text: str) -> str:
+    """EXIF text as Pillow reads it, decoded for people: UTF-8 where its bytes are UTF-8, else Latin-1."""
+    raw = text_bytes(text)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return text
+
+
+def _keep_text_bytes(exif: Image.Exif) -> None:
+    """Pillow writes EXIF text back as ASCII, each other character a "?" (an archive's "Müller" would lose
+    its umlaut): hand it back the bytes it read for every non-ASCII text tag of IFD0."""
+    for tag, value in list(exif.items()):
+        if isinstance(value, str) and not value.isascii() and TiffTags.lookup(tag).type == TiffTags.ASCII:
+            exif[tag] = text_bytes(value)
+
+
 def _stamp(exif: Image.Exif, software: str, description: str, resolution: res.Resolution | None) -> None:
     exif[EXIF_ORIENTATION] = 1
     exif[_EXIF_SOFTWARE] = software
-    exif[_EXIF_DESCRIPTION] = description
+    exif[_EXIF_DESCRIPTION] = description if description.isascii() else text_bytes(description)
     for tag in _EXIF_RESOLUTION_TAGS:
         exif.pop(tag, None)
     if resolution is not None:
@@ -458,7 +483,10 @@ def png_with_chunks(
     if xmp:  # uncompressed, no language: what XMP readers expect (XMP spec part 3)
         chunks.append(_png_chunk(b"iTXt", _PNG_XMP_KEYWORD + b"\x00\x00\x00\x00\x00" + xmp))
     for key, value in text.items():
-        chunks.append(_png_chunk(b"tEXt", key.encode("latin-1") + b"\x00" + value.encode("latin-1", "replace")))
+        try:
+            chunks.append(_png_chunk(b"tEXt", key.encode("latin-1") + b"\x00" + value.encode("latin-1")))
+        except UnicodeEncodeError:  # tEXt is Latin-1 only; iTXt holds UTF-8 (uncompressed, no language)
+            chunks.append(_png_chunk(b"iTXt", key.encode("latin-1") + b"\x00\x00\x00\x00\x00" + value.encode("utf-8")))
     ihdr_end = 8 + 12 + 13
     return png[:ihdr_end] + b"".join(chunks) + png[ihdr_end:]
 

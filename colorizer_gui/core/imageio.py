@@ -642,7 +642,7 @@ def _write_png(
         buf = imagecodecs.png_encode(np.ascontiguousarray(data), level=3, strategy=3, filter=16)
     except (RuntimeError, ValueError) as exc:
         raise OSError(errno.EIO, f"the PNG encoder failed ({exc})") from exc
-    text = {"Software": SOFTWARE, "Description": description}
+    text = {"Software": SOFTWARE, "Description": meta.readable_text(description)}
     fh.write(meta.png_with_chunks(bytes(buf), icc=icc, exif=exif, text=text, phys=phys, xmp=xmp))
 
 
@@ -688,7 +688,7 @@ def _write_tiff(
             compression=codec,
             predictor=codec is not None and _has_imagecodecs(),
             software=SOFTWARE,
-            description=description,
+            description=description if description.isascii() else meta.text_bytes(description),
             metadata=None,
             iccprofile=icc,
             extratags=extratags,

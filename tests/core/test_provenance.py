@@ -108,3 +108,51 @@ def test_without_a_caption_the_marker_stands_alone(tmp_path: Path) -> None:
     loaded = read_image(plain)
     write_image(tmp_path / "again.tif", loaded.pixels, metadata=loaded.metadata)
     assert description_of(tmp_path / "again.tif") == imageio.DESCRIPTION
+
+
+UTF8_CAPTION = "Straße am Kai — 1915, Sammlung Müller"
+
+
+def _utf8_sources(folder: Path) -> list[Path]:
+    """A JPEG whose EXIF text is UTF-8 bytes (as exiftool and DAMs write it) and a TIFF with the same."""
+    exif = Image.Exif()
+    exif[0x010E], exif[0x013B] = UTF8_CAPTION.encode("utf-8"), "Müller".encode()
+    jpeg = folder / "utf8.jpg"
+    Image.fromarray(_gray()).save(jpeg, exif=exif)
+    tif = folder / "utf8.tif"
+    artist = (0x013B, "s", 0, "Müller".encode(), True)
+    tifffile.imwrite(tif, _gray(), description=UTF8_CAPTION.encode("utf-8"), metadata=None, extratags=[artist])
+    return [jpeg, tif]
+
+
+def _text_of(path: Path, tag: int) -> str:
+    """A text tag of an output, decoded as UTF-8 from the bytes on disk."""
+    if path.suffix == ".tif":
+        with tifffile.TiffFile(path) as tif:
+            return str(tif.pages.first.tags[tag].value)
+    with Image.open(path) as im:
+        return str(im.getexif()[tag]).encode("latin-1").decode("utf-8")  # Pillow reads bytes as Latin-1
+
+
+@pytest.mark.parametrize("fmt", ["jpeg", "png", "tiff", "webp"])
+def test_non_ascii_captions_and_artists_keep_every_character(tmp_path: Path, fmt: str) -> None:
+    """Pillow alone writes each non-ASCII character as "?": "Müller" became "M??ller"."""
+    for source in _utf8_sources(tmp_path):
+        loaded = read_image(source)
+        out = tmp_path / f"{source.stem}-out{imageio.OUTPUT_FORMATS[fmt]}"
+        write_image(out, loaded.pixels, metadata=loaded.metadata, colorization="model 9.9")
+        assert _text_of(out, 0x010E) == f"{UTF8_CAPTION} [Colorized by Colorizer (model 9.9)]", source.name
+        assert _text_of(out, 0x013B) == "Müller", source.name
+        if fmt == "png":
+            with Image.open(out) as im:  # PNG's own text chunk, readable as is (iTXt: tEXt is Latin-1 only)
+                assert im.text["Description"] == f"{UTF8_CAPTION} [Colorized by Colorizer (model 9.9)]"
+
+
+def test_latin_1_exif_text_is_kept_byte_for_byte(tmp_path: Path) -> None:
+    exif = Image.Exif()
+    exif[0x013B] = b"M\xfcller"  # an older tool's Latin-1, not UTF-8
+    source = tmp_path / "latin1.jpg"
+    Image.fromarray(_gray()).save(source, exif=exif)
+    loaded = read_image(source)
+    write_image(tmp_path / "out.jpg", loaded.pixels, metadata=loaded.metadata)
+    assert b"M\xfcller\x00" in (tmp_path / "out.jpg").read_bytes()
