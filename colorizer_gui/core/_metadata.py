@@ -32,6 +32,7 @@ __all__ = [
     "exif_orientation",
     "exif_resolution",
     "exif_sub_ifd",
+    "exif_with_png_text",
     "icc_matches",
     "load_exif",
     "parse_header",
@@ -79,6 +80,7 @@ class HeaderInfo:
     resolution: res.Resolution | None = None  # JFIF density or pHYs, as stored (before orientation)
     notes: tuple[str, ...] = ()  # metadata that was present but could not be kept
     iptc: bytes | None = None  # IPTC-IIM from a JPEG's Photoshop APP13
+    text: tuple[tuple[str, str], ...] = ()  # a PNG's text chunks (keyword, text), XMP aside
 
 
 def sniff_format(head: bytes) -> str | None:
@@ -202,6 +204,7 @@ def _parse_png(data: memoryview, complete: bool) -> HeaderInfo:
     icc = exif = xmp = None
     phys: res.Resolution | None = None
     notes: list[str] = []
+    text: list[tuple[str, str]] = []
     pos, seen_end, animated = 8, False, False
     while pos + 8 <= len(data):
         length, ctype = struct.unpack_from(">I4s", data, pos)
@@ -227,6 +230,13 @@ def _parse_png(data: memoryview, complete: bool) -> HeaderInfo:
             xmp = _png_itxt_text(bytes(body))
             if xmp is None:
                 notes.append("the PNG's XMP chunk is damaged and was dropped")
+            xmp = xmp or None
+        elif ctype in (b"tEXt", b"zTXt", b"iTXt"):
+            entry = _png_text(bytes(ctype), bytes(body))
+            if entry is None:
+                notes.append(f"a damaged PNG {ctype.decode()} text chunk was dropped")
+            else:
+                text.append(entry)
         pos += 12 + length
     return HeaderInfo(
         "png",
@@ -240,11 +250,53 @@ def _parse_png(data: memoryview, complete: bool) -> HeaderInfo:
         xmp=xmp,
         resolution=phys,
         notes=tuple(notes),
+        text=tuple(text),
     )
 
 
+def _png_text(kind: bytes, body: bytes) -> tuple[str, str] | None:
+    """(keyword, text) of a tEXt, zTXt or iTXt chunk, or None when it is damaged."""
+    keyword, sep, rest = body.partition(b"\x00")
+    if not sep or not keyword:
+        return None
+    if kind == b"tEXt":
+        return keyword.decode("latin-1"), rest.decode("latin-1")
+    if kind == b"zTXt":
+        if not rest or rest[0] != 0:
+            return None
+        inflater = zlib.decompressobj()
+        try:
+            raw = inflater.decompress(rest[1:], _MAX_XMP)
+        except zlib.error:
+            return None
+        return (keyword.decode("latin-1"), raw.decode("latin-1")) if not inflater.unconsumed_tail else None
+    raw_text = _png_itxt_text(body)
+    return None if raw_text is None else (keyword.decode("latin-1"), raw_text.decode("utf-8", "replace"))
+
+
+#: PNG text keywords with an EXIF counterpart, so a PNG's caption and credits reach every output format.
+_PNG_TEXT_TO_EXIF = {"Description": 0x010E, "Author": 0x013B, "Copyright": 0x8298}
+
+
+def exif_with_png_text(raw: bytes | None, text: tuple[tuple[str, str], ...]) -> bytes | None:
+    """``raw`` EXIF plus a PNG's Description, Author and Copyright where the EXIF lacks them."""
+    wanted = {_PNG_TEXT_TO_EXIF[key]: value for key, value in text if key in _PNG_TEXT_TO_EXIF and value.strip()}
+    if not wanted:
+        return raw
+    exif = load_exif(raw) or Image.Exif()
+    missing = {tag: value for tag, value in wanted.items() if not exif.get(tag)}
+    if not missing:
+        return raw
+    for tag, value in missing.items():
+        exif[tag] = value if value.isascii() else value.encode("utf-8")
+    try:
+        return bytes(exif.tobytes())
+    except Exception:  # a source IFD Pillow cannot rewrite: keep it as it was
+        return raw
+
+
 def _png_itxt_text(body: bytes) -> bytes | None:
-    """The text of an iTXt chunk (keyword, flag, method, language, translated keyword, text), or None if damaged."""
+    """The text of an iTXt chunk (keyword, flag, method, language, translated keyword, text), None if damaged."""
     parts = body.split(b"\x00", 1)
     if len(parts) < 2 or len(parts[1]) < 2:
         return None
@@ -263,7 +315,7 @@ def _png_itxt_text(body: bytes) -> bytes | None:
             return None
         if inflater.unconsumed_tail:
             return None
-    return text or None
+    return text
 
 
 def _parse_webp(data: memoryview, complete: bool) -> HeaderInfo:
@@ -465,7 +517,7 @@ def png_with_chunks(
     *,
     icc: bytes | None,
     exif: bytes | None,
-    text: dict[str, str],
+    text: list[tuple[str, str]],
     phys: bytes | None = None,
     xmp: bytes | None = None,
 ) -> bytes:
@@ -482,7 +534,7 @@ def png_with_chunks(
         chunks.append(_png_chunk(b"eXIf", body))
     if xmp:  # uncompressed, no language: what XMP readers expect (XMP spec part 3)
         chunks.append(_png_chunk(b"iTXt", _PNG_XMP_KEYWORD + b"\x00\x00\x00\x00\x00" + xmp))
-    for key, value in text.items():
+    for key, value in text:
         try:
             chunks.append(_png_chunk(b"tEXt", key.encode("latin-1") + b"\x00" + value.encode("latin-1")))
         except UnicodeEncodeError:  # tEXt is Latin-1 only; iTXt holds UTF-8 (uncompressed, no language)

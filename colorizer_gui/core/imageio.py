@@ -97,6 +97,9 @@ class ImageMetadata:
     applied, and the EXIF written next to it is what holds the true values.
     ``iptc`` is IPTC-IIM from a TIFF (tag 33723) or a JPEG (Photoshop APP13,
     resource 0x0404); TIFF and JPEG outputs keep it.
+    ``text`` is a PNG's text chunks (keyword, text) other than XMP: PNG
+    outputs keep them all, and Description, Author and Copyright become the
+    EXIF caption, Artist and Copyright of every output whose EXIF lacks them.
     """
 
     source_format: str
@@ -107,6 +110,7 @@ class ImageMetadata:
     resolution_unit: Literal["inch", "cm", "none"] = "inch"
     xmp: bytes | None = None
     iptc: bytes | None = None
+    text: tuple[tuple[str, str], ...] = ()
 
     @property
     def dpi(self) -> tuple[float, float] | None:
@@ -163,6 +167,7 @@ class _Decoded:
     resolution: res.Resolution | None = None  # as stored, before orientation
     xmp: bytes | None = None
     iptc: bytes | None = None
+    text: tuple[tuple[str, str], ...] = ()
 
 
 def format_for_suffix(suffix: str) -> str | None:
@@ -314,6 +319,7 @@ def read_image(path: Path, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> LoadedIma
         resolution_unit=resolution.unit if resolution is not None else "inch",
         xmp=decoded.xmp,
         iptc=decoded.iptc,
+        text=decoded.text,
     )
     return LoadedImage(pixels, alpha, 16 if pixels.dtype == np.uint16 else 8, metadata, path)
 
@@ -346,7 +352,16 @@ def _read_other(path: Path, data: bytes, info: meta.HeaderInfo) -> _Decoded:
         raw = raw[:, :, 0]
     pixels = np.ascontiguousarray(raw)
     return _Decoded(
-        pixels, alpha, info.icc_profile, info.exif, orientation, warnings, resolution, info.xmp, iptc=info.iptc
+        pixels,
+        alpha,
+        info.icc_profile,
+        info.exif,
+        orientation,
+        warnings,
+        resolution,
+        info.xmp,
+        iptc=info.iptc,
+        text=info.text,
     )
 
 
@@ -558,8 +573,9 @@ def write_image(
     icc = metadata.icc_profile if meta.icc_matches(metadata.icc_profile, channels) else None
     try:
         with atomic_output(path) as tmp, open(tmp, "w+b") as fh:  # read too: TIFF outputs are patched
-            description = provenance.output_description(meta.exif_caption(metadata.exif), colorization)
-            _encode_to(fh, fmt, pixels, alpha, icc, metadata, options, description)
+            source_exif = meta.exif_with_png_text(metadata.exif, metadata.text)
+            description = provenance.output_description(meta.exif_caption(source_exif), colorization)
+            _encode_to(fh, fmt, pixels, alpha, icc, metadata, options, description, source_exif)
             fh.flush()
             os.fsync(fh.fileno())
     except ImageWriteError:
@@ -577,17 +593,18 @@ def _encode_to(
     metadata: ImageMetadata,
     options: SaveOptions,
     description: str,
+    source_exif: bytes | None,
 ) -> None:
     """Write the encoded image into an open file (the one place that touches encoders)."""
     h, w = pixels.shape[:2]
     resolution = _checked_resolution(metadata)
-    exif = meta.build_exif(
-        metadata.exif, software=SOFTWARE, description=description, size=(w, h), resolution=resolution
-    )
+    exif = meta.build_exif(source_exif, software=SOFTWARE, description=description, size=(w, h), resolution=resolution)
     xmp = metadata.xmp or None
     if fmt == "png":
         phys = res.phys_body(resolution) if resolution is not None else None
-        _write_png(fh, pixels, alpha, icc, exif, phys, xmp, description)
+        text = [("Software", SOFTWARE), ("Description", meta.readable_text(description))]
+        text += [(key, value) for key, value in metadata.text if key not in ("Software", "Description")]
+        _write_png(fh, pixels, alpha, icc, exif, phys, xmp, text)
     elif fmt == "tiff":
         _write_tiff(fh, pixels, alpha, icc, exif, resolution, xmp, metadata.iptc, options.tiff_compression, description)
     else:
@@ -632,7 +649,7 @@ def _write_png(
     exif: bytes,
     phys: bytes | None,
     xmp: bytes | None,
-    description: str,
+    text: list[tuple[str, str]],
 ) -> None:
     if pixels.ndim == 2 and alpha is not None:
         pixels = np.repeat(pixels[:, :, None], 3, axis=2)
@@ -642,7 +659,6 @@ def _write_png(
         buf = imagecodecs.png_encode(np.ascontiguousarray(data), level=3, strategy=3, filter=16)
     except (RuntimeError, ValueError) as exc:
         raise OSError(errno.EIO, f"the PNG encoder failed ({exc})") from exc
-    text = {"Software": SOFTWARE, "Description": meta.readable_text(description)}
     fh.write(meta.png_with_chunks(bytes(buf), icc=icc, exif=exif, text=text, phys=phys, xmp=xmp))
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import struct
+import zlib
 from pathlib import Path
 
 import numpy as np
 import pytest
 import tifffile
-from PIL import Image
+from PIL import Image, PngImagePlugin
 
 from colorizer_gui.core import imageio
 from colorizer_gui.core.batch import BatchOptions, run_batch
@@ -156,3 +158,46 @@ def test_latin_1_exif_text_is_kept_byte_for_byte(tmp_path: Path) -> None:
     loaded = read_image(source)
     write_image(tmp_path / "out.jpg", loaded.pixels, metadata=loaded.metadata)
     assert b"M\xfcller\x00" in (tmp_path / "out.jpg").read_bytes()
+
+
+def _png_with_text(path: Path, *, damaged: bool = False) -> Path:
+    """A PNG as a DAM leaves it: Title, Author, Copyright in tEXt, a zTXt comment, a UTF-8 iTXt caption."""
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Title", "Harbour")
+    info.add_text("Author", "A. Weber")
+    info.add_text("Copyright", "City Archive")
+    info.add_text("Comment", "scanned 2019 from the glass plate", zip=True)
+    info.add_itxt("Description", UTF8_CAPTION)
+    Image.fromarray(_gray()).save(path, pnginfo=info)
+    if damaged:  # zero the zTXt's compressed bytes (and fix its CRC, so only the text is bad)
+        data = bytearray(path.read_bytes())
+        at = data.index(b"zTXt")
+        length = struct.unpack(">I", data[at - 4 : at])[0]
+        body_start = at + 4 + len(b"Comment") + 2
+        data[body_start : at + 4 + length] = b"\x00" * (at + 4 + length - body_start)
+        data[at + 4 + length : at + 8 + length] = struct.pack(">I", zlib.crc32(bytes(data[at : at + 4 + length])))
+        path.write_bytes(bytes(data))
+    return path
+
+
+def test_a_pngs_text_travels_to_png_and_its_caption_and_credits_everywhere(tmp_path: Path) -> None:
+    loaded = read_image(_png_with_text(tmp_path / "scan.png"))
+    assert ("Comment", "scanned 2019 from the glass plate") in loaded.metadata.text
+    png = tmp_path / "out.png"
+    write_image(png, loaded.pixels, metadata=loaded.metadata, colorization="model 9.9")
+    with Image.open(png) as im:
+        assert im.text["Title"] == "Harbour" and im.text["Comment"] == "scanned 2019 from the glass plate"
+        assert im.text["Description"] == f"{UTF8_CAPTION} [Colorized by Colorizer (model 9.9)]"
+        assert im.text["Software"].startswith("Colorizer")
+    for suffix in (".jpg", ".tif", ".webp"):
+        out = tmp_path / f"out{suffix}"
+        write_image(out, loaded.pixels, metadata=loaded.metadata, colorization="model 9.9")
+        assert _text_of(out, 0x010E) == f"{UTF8_CAPTION} [Colorized by Colorizer (model 9.9)]", suffix
+        assert _text_of(out, 0x013B) == "A. Weber" and _text_of(out, 0x8298) == "City Archive", suffix
+
+
+def test_a_damaged_png_text_chunk_is_dropped_with_a_warning(tmp_path: Path) -> None:
+    loaded = read_image(_png_with_text(tmp_path / "bad.png", damaged=True))
+    assert loaded.pixels.shape == (48, 64)
+    assert any("damaged PNG zTXt" in w for w in loaded.metadata.warnings)
+    assert ("Title", "Harbour") in loaded.metadata.text
