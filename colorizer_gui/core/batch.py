@@ -409,8 +409,19 @@ def run_batch(
     return BatchReport(results=results, report_path=report_path, cancelled=cancel.cancelled)
 
 
+def _dry_run_reason(hints: Hints | None) -> str:
+    """``dry run: would be written``, with the photo's hints and own strength when it has them."""
+    extras = []
+    if hints is not None and not hints.is_empty():
+        count = len(hints.points) + len(hints.strokes)
+        extras.append(f"{count} hint{'s' if count != 1 else ''}")
+    if hints is not None and hints.strength is not None:
+        extras.append(f"its own colour strength {hints.strength * 100:.0f} %")
+    return "dry run: would be written" + (f" ({', '.join(extras)})" if extras else "")
+
+
 def _dry_run(todo: Sequence[tuple[int, BatchItem]], options: BatchOptions, tally: _Tally) -> None:
-    """Say what would happen, checking headers only; nothing is written."""
+    """Say what would happen, checking headers and hints sidecars only; nothing is written."""
     for index, item in todo:
         try:
             width, height = imageio.probe_image_size(item.source)
@@ -419,7 +430,8 @@ def _dry_run(todo: Sequence[tuple[int, BatchItem]], options: BatchOptions, tally
                     f"{width}x{height} is above the limit of {options.max_pixels / 1e6:.0f} megapixels",
                     path=item.source,
                 )
-            result = FileResult(item.source, item.output, FileStatus.OK, "dry run: would be written", 0.0)
+            hints = _hints_for(item, options.hints_file)  # a bad sidecar shows now, not at 3 a.m.
+            result = FileResult(item.source, item.output, FileStatus.OK, _dry_run_reason(hints), 0.0)
         except ColorizerError as exc:
             result = FileResult(item.source, None, FileStatus.FAILED, exc.reason, 0.0)
         tally.add(index, result)

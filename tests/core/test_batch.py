@@ -261,6 +261,21 @@ def test_dry_run_writes_nothing(tmp_path: Path, archive: Path, session: Colorize
     assert not out.exists()
 
 
+def test_a_dry_run_checks_sidecars_and_says_what_they_hold(
+    tmp_path: Path, archive: Path, session: ColorizerSession
+) -> None:
+    size = read_image(archive / "a.jpg").size
+    tuned = Hints(image_size=size, points=(HintPoint(5, 5, 3, (9, 9, 9)),), strength=0.6)
+    save_hints(sidecar_path(archive / "a.jpg"), tuned)
+    sidecar_path(archive / "b.png").write_text("{not json")
+    report = run_batch(session, [archive], BatchOptions(output_dir=tmp_path / "out", dry_run=True))
+    by_name = {r.source.name: r for r in report.results}
+    assert by_name["a.jpg"].reason == "dry run: would be written (1 hint, its own colour strength 60 %)"
+    assert by_name["b.png"].status is FileStatus.FAILED and "not valid JSON" in by_name["b.png"].reason
+    assert by_name["c.jpg"].reason == "dry run: would be written"
+    assert not (tmp_path / "out").exists()
+
+
 def test_parallel_jobs_give_identical_outputs(tmp_path: Path, archive: Path, session: ColorizerSession) -> None:
     run_batch(session, [archive], BatchOptions(output_dir=tmp_path / "j1", jobs=1, output_format="png"))
     run_batch(session, [archive], BatchOptions(output_dir=tmp_path / "j3", jobs=3, output_format="png"))
