@@ -85,7 +85,8 @@ def _load_photo(path: Path, remembered: Path | None) -> OpenedPhoto:
         else:
             if tuple(loaded.image_size) == tuple(image.size):
                 hints = loaded
-                notes.append(f"hints reloaded from {side.name}")
+                own = f", colour strength {loaded.strength * 100:.0f} %" if loaded.strength is not None else ""
+                notes.append(f"hints reloaded from {side.name}{own}")
             else:
                 notes.append(
                     f"saved hints in {side.name} are for a {loaded.image_size[0]}×{loaded.image_size[1]} "

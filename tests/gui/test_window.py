@@ -252,6 +252,7 @@ def test_colour_strength_is_the_photos_own_undoable_edit(qtbot, make_window, tmp
     assert doc.strength is None and panel.strength.value() == 100  # a new photo starts at the model's own
     open_photo(qtbot, window, photo)  # its sidecar was remembered where it was saved
     assert doc.strength == 0.6 and panel.strength.value() == 60 and window.editor.strength == 0.6
+    assert "colour strength 60 %" in window.statusBar().currentMessage()
     assert doc.undo_stack.count() == 0
 
 
