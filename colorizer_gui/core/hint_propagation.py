@@ -107,7 +107,7 @@ def propagate_hints(
     lightness : working-size Lab L, float32 (h, w)
     hint_ab : rasterized hint chroma, float32 (2, h, w)
     mask : rasterized hint mask, float32 (h, w), > 0 where hinted
-    ids : which hint drew each pixel (``hints.rasterize_hint_ids``); None counts all hinted pixels as one hint
+    ids : which hint drew each pixel (``hints.rasterize_hint_planes``); None counts all hinted pixels as one hint
     hint_count : how many points and strokes the user gave (sets the reach unless ``spatial_sigma``)
     spatial_sigma : reach as a fraction of the long side, overriding the automatic one
     lightness_sigma : lightness tolerance (Lab L units)

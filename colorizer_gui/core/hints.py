@@ -57,7 +57,7 @@ __all__ = [
     "hints_from_dict",
     "hints_to_dict",
     "load_hints",
-    "rasterize_hint_ids",
+    "rasterize_hint_planes",
     "rasterize_hints",
     "save_hints",
     "sidecar_path",
@@ -372,14 +372,17 @@ def rasterize_hints(
     return hint_ab, mask
 
 
-def rasterize_hint_ids(hints: Hints, content: tuple[int, int]) -> npt.NDArray[np.int32]:
-    """Which hint each working pixel shows, as drawn by :func:`rasterize_hints` (0: none).
+def rasterize_hint_planes(
+    hints: Hints, content: tuple[int, int]
+) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32], npt.NDArray[np.int32]]:
+    """:func:`rasterize_hints` at content size, plus which hint each pixel shows (0: none), in one drawing.
 
     Strokes are numbered 1.. in order, then points, so the spreading can count each hint once.
     """
     if hints.is_empty():
-        return np.zeros(content, dtype=np.int32)
-    return _draw(hints, content)[3].astype(np.int32)
+        return np.zeros((2, *content), dtype=np.float32), np.zeros(content, np.float32), np.zeros(content, np.int32)
+    a, b, mask, ids = _draw(hints, content)
+    return np.stack([a, b]), mask, ids.astype(np.int32)
 
 
 def _draw(hints: Hints, content: tuple[int, int]) -> list[npt.NDArray[np.float32]]:

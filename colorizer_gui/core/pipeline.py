@@ -24,7 +24,7 @@ import numpy.typing as npt
 
 from colorizer_gui.core import color, contract, resample
 from colorizer_gui.core.hint_propagation import propagate_hints
-from colorizer_gui.core.hints import Hints, rasterize_hint_ids, rasterize_hints
+from colorizer_gui.core.hints import Hints, rasterize_hint_planes, rasterize_hints
 from colorizer_gui.core.strength import STRENGTH_RANGE, check_strength
 
 if TYPE_CHECKING:
@@ -263,8 +263,7 @@ def predict_chroma(
             answer = network = reused
         ab = _automatic_ab(answer, small_l, strength)
     if options.propagate_hints and hints is not None and hints_given:
-        hint_ab, mask = rasterize_hints(hints, geometry.content, geometry.content)
-        ids = rasterize_hint_ids(hints, geometry.content)
+        hint_ab, mask, ids = rasterize_hint_planes(hints, geometry.content)
         count = len(hints.points) + len(hints.strokes)
         ab = propagate_hints(ab, small_l, hint_ab, mask, ids=ids, hint_count=count)
     return ChromaPrediction(ab=ab, image_size=(width, height), lightness=small_l, network=network, strength=strength)

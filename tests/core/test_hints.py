@@ -19,7 +19,7 @@ from colorizer_gui.core.hints import (
     hints_from_dict,
     hints_to_dict,
     load_hints,
-    rasterize_hint_ids,
+    rasterize_hint_planes,
     rasterize_hints,
     save_hints,
     sidecar_path,
@@ -254,11 +254,12 @@ def test_hint_ids_number_strokes_then_points_as_drawn() -> None:
         points=(HintPoint(x=10, y=10, radius=3, rgb=(1, 2, 3)), HintPoint(x=40, y=20, radius=3, rgb=(1, 2, 3))),
         strokes=(HintStroke(points=((0.0, 20.0), (63.0, 20.0)), width=4, rgb=(9, 9, 9)),),
     )
-    ids = rasterize_hint_ids(hints, (48, 64))
-    _, mask = rasterize_hints(hints, (48, 64), (48, 64))
+    planes_ab, planes_mask, ids = rasterize_hint_planes(hints, (48, 64))
+    hint_ab, mask = rasterize_hints(hints, (48, 64), (48, 64))
+    assert np.array_equal(planes_ab, hint_ab) and np.array_equal(planes_mask, mask)  # one drawing, same planes
     assert ids.dtype == np.int32 and np.array_equal(ids > 0, mask > 0)
     assert ids[20, 60] == 1 and ids[10, 10] == 2 and ids[20, 40] == 3  # the second point paints over the stroke
-    assert not rasterize_hint_ids(Hints(image_size=(64, 48)), (48, 64)).any()
+    assert not rasterize_hint_planes(Hints(image_size=(64, 48)), (48, 64))[2].any()
 
 
 def test_empty_hints_give_empty_planes() -> None:
