@@ -39,8 +39,9 @@ __all__ = [
     "png_with_chunks",
     "readable_text",
     "sniff_format",
-    "text_bytes",
     "tiff_pixels",
+    "writable_read_text",
+    "writable_text",
 ]
 
 EXIF_ORIENTATION = 0x0112
@@ -288,7 +289,7 @@ def exif_with_png_text(raw: bytes | None, text: tuple[tuple[str, str], ...]) -> 
     if not missing:
         return raw
     for tag, value in missing.items():
-        exif[tag] = value if value.isascii() else value.encode("utf-8")
+        exif[tag] = writable_text(value)
     try:
         return bytes(exif.tobytes())
     except Exception:  # a source IFD Pillow cannot rewrite: keep it as it was
@@ -466,14 +467,25 @@ def build_exif(
         return bytes(fresh.tobytes())
 
 
-def text_bytes(text: str) -> bytes:
+def _text_bytes(text: str) -> bytes:
     """The bytes behind EXIF text as Pillow reads it (Latin-1, one character per byte), e.g. UTF-8 from exiftool."""
     return text.encode("latin-1", "replace")
 
 
+def writable_text(text: str) -> str | bytes:
+    """Unicode text as Pillow and tifffile must get it: a str when ASCII, else UTF-8 bytes, written as they are
+    (given a str they write "?" for every non-ASCII character, or refuse it)."""
+    return text if text.isascii() else text.encode("utf-8")
+
+
+def writable_read_text(text: str) -> str | bytes:
+    """EXIF text as Pillow read it, to be written back: a str when ASCII, else the very bytes it came from."""
+    return text if text.isascii() else _text_bytes(text)
+
+
 def readable_text(text: str) -> str:
     """EXIF text as Pillow reads it, decoded for people: UTF-8 where its bytes are UTF-8, else Latin-1."""
-    raw = text_bytes(text)
+    raw = _text_bytes(text)
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -484,14 +496,14 @@ def _keep_text_bytes(exif: Image.Exif) -> None:
     """Pillow writes EXIF text back as ASCII, each other character a "?" (an archive's "Müller" would lose
     its umlaut): hand it back the bytes it read for every non-ASCII text tag of IFD0."""
     for tag, value in list(exif.items()):
-        if isinstance(value, str) and not value.isascii() and TiffTags.lookup(tag).type == TiffTags.ASCII:
-            exif[tag] = text_bytes(value)
+        if isinstance(value, str) and TiffTags.lookup(tag).type == TiffTags.ASCII:
+            exif[tag] = writable_read_text(value)
 
 
 def _stamp(exif: Image.Exif, software: str, description: str, resolution: res.Resolution | None) -> None:
     exif[EXIF_ORIENTATION] = 1
     exif[_EXIF_SOFTWARE] = software
-    exif[_EXIF_DESCRIPTION] = description if description.isascii() else text_bytes(description)
+    exif[_EXIF_DESCRIPTION] = writable_read_text(description)
     for tag in _EXIF_RESOLUTION_TAGS:
         exif.pop(tag, None)
     if resolution is not None:

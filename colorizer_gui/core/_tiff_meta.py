@@ -160,9 +160,7 @@ def text_tags(source: bytes | None, *, date_from_original: bool = False) -> list
     if exif is None:
         return []
     tags: list[tuple[int, str | bytes]] = [
-        (tag, exif[tag] if exif[tag].isascii() else meta.text_bytes(exif[tag]))  # tifffile takes bytes as they are
-        for tag in TEXT_TAGS
-        if isinstance(exif.get(tag), str) and exif[tag]
+        (tag, meta.writable_read_text(exif[tag])) for tag in TEXT_TAGS if isinstance(exif.get(tag), str) and exif[tag]
     ]
     original = meta.exif_sub_ifd(source).get(_DATETIME_ORIGINAL) if date_from_original else None
     if isinstance(original, str) and original and all(tag != _DATETIME for tag, _ in tags):
@@ -173,14 +171,13 @@ def text_tags(source: bytes | None, *, date_from_original: bool = False) -> list
 def tags_to_exif(tags: dict[int, object], sub_ifd: dict[int, Any] | None = None) -> bytes | None:
     """Raw EXIF holding a TIFF's descriptive IFD0 tags and its EXIF sub-IFD, so other formats can carry them."""
     exif = Image.Exif()
-    # Non-ASCII text goes in as UTF-8 bytes: given a str, Pillow would write "?" for each such character.
     for tag in TEXT_TAGS:
         value = tags.get(tag)
         if isinstance(value, str) and value:
-            exif[tag] = value if value.isascii() else value.encode("utf-8")
+            exif[tag] = meta.writable_text(value)
     caption = provenance.source_caption(tags.get(_DESCRIPTION))
     if caption:  # the scan's caption; outputs write it with our marker after it
-        exif[_DESCRIPTION] = caption if caption.isascii() else caption.encode("utf-8")
+        exif[_DESCRIPTION] = meta.writable_text(caption)
     if sub_ifd:
         exif.get_ifd(meta.EXIF_IFD).update(sub_ifd)
     elif not len(exif):

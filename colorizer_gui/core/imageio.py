@@ -704,7 +704,7 @@ def _write_tiff(
             compression=codec,
             predictor=codec is not None and _has_imagecodecs(),
             software=SOFTWARE,
-            description=description if description.isascii() else meta.text_bytes(description),
+            description=meta.writable_read_text(description),
             metadata=None,
             iccprofile=icc,
             extratags=extratags,
