@@ -413,7 +413,7 @@ def _dry_run_reason(hints: Hints | None) -> str:
     """``dry run: would be written``, with the photo's hints and own strength when it has them."""
     extras = []
     if hints is not None and not hints.is_empty():
-        count = len(hints.points) + len(hints.strokes)
+        count = hints.count
         extras.append(f"{count} hint{'s' if count != 1 else ''}")
     if hints is not None and hints.strength is not None:
         extras.append(f"its own colour strength {hints.strength * 100:.0f} %")
@@ -483,7 +483,7 @@ class _Runner:
         )
         hints = loaded.hints
         note = provenance.colorization_note(
-            self.session.info.version, chroma.strength, 0 if hints is None else len(hints.points) + len(hints.strokes)
+            self.session.info.version, chroma.strength, 0 if hints is None else hints.count
         )
         imageio.write_image(
             item.output, rgb, alpha=image.alpha, metadata=image.metadata, options=save, colorization=note

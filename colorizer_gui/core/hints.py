@@ -108,6 +108,11 @@ class Hints:
         """True when there is nothing to draw, so callers can skip the hint channels."""
         return not self.points and not self.strokes
 
+    @property
+    def count(self) -> int:
+        """How many hints the user gave (points and strokes): what spreading reach and provenance notes count."""
+        return len(self.points) + len(self.strokes)
+
 
 def sidecar_path(image_path: Path) -> Path:
     """The sidecar next to an image: the full file name plus ``.hints.json``."""

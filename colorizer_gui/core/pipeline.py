@@ -264,8 +264,7 @@ def predict_chroma(
         ab = _automatic_ab(answer, small_l, strength)
     if options.propagate_hints and hints is not None and hints_given:
         hint_ab, mask, ids = rasterize_hint_planes(hints, geometry.content)
-        count = len(hints.points) + len(hints.strokes)
-        ab = propagate_hints(ab, small_l, hint_ab, mask, ids=ids, hint_count=count)
+        ab = propagate_hints(ab, small_l, hint_ab, mask, ids=ids, hint_count=hints.count)
     return ChromaPrediction(ab=ab, image_size=(width, height), lightness=small_l, network=network, strength=strength)
 
 

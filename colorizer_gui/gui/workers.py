@@ -393,7 +393,7 @@ def save_colorized(
         out_bit_depth=options.bit_depth,
         options=pipeline.ColorizeOptions(strength=strength),
     )
-    note = provenance.colorization_note(session.info.version, strength, len(hints.points) + len(hints.strokes))
+    note = provenance.colorization_note(session.info.version, strength, hints.count)
     write_image(path, rgb, alpha=image.alpha, metadata=image.metadata, options=options, colorization=note)
     sidecar = sidecar_path(path)
     save_hints(sidecar, hints)
