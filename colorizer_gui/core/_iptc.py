@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import struct
 
-__all__ = ["APP13_PREFIX", "iptc_from_resources", "with_iptc"]
+__all__ = ["APP13_PREFIX", "SEGMENT_MAX", "iptc_from_resources", "with_iptc"]
 
 APP13_PREFIX = b"Photoshop 3.0\x00"
 _RESOURCE = b"8BIM"
 _IPTC_ID = 0x0404
-_SEGMENT_MAX = 65533  # payload of one JPEG marker segment
+SEGMENT_MAX = 65533  # payload of one JPEG marker segment (length field less its own two bytes)
 
 
 def iptc_from_resources(block: bytes) -> bytes | None:
@@ -47,7 +47,7 @@ def _segment(iptc: bytes) -> bytes | None:
     """One APP13 segment holding ``iptc``, or None when it does not fit in 64 KB."""
     resource = _RESOURCE + struct.pack(">HHI", _IPTC_ID, 0, len(iptc)) + iptc + b"\x00" * (len(iptc) & 1)
     payload = APP13_PREFIX + resource
-    if len(payload) > _SEGMENT_MAX:
+    if len(payload) > SEGMENT_MAX:
         return None
     return b"\xff\xed" + struct.pack(">H", len(payload) + 2) + payload
 

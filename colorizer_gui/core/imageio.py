@@ -76,7 +76,7 @@ _HEAD_BYTES = 1 << 20
 #: tifffile's own rule for switching to BigTIFF (uncompressed data near 4 GiB), decided here so the EXIF
 #: sub-IFD, which only classic TIFF outputs get, is planned before writing.
 _BIGTIFF_BYTES = 2**32 - 2**25
-_JPEG_SEGMENT_MAX = 65533  # payload of one JPEG marker segment
+_JPEG_SEGMENT_MAX = _iptc.SEGMENT_MAX
 _JPEG_XMP_MAX = _JPEG_SEGMENT_MAX - 29  # less the XMP namespace header
 _TIFF_XMP, _TIFF_IPTC, _TIFF_EXIF_IFD = 700, 33723, 34665
 
